@@ -1,0 +1,572 @@
+"""Benchmark: the coverage dashboard at national scale on PostgreSQL.
+
+    python bench/dashboard.py --help
+    python bench/dashboard.py                       # build the data once, then measure
+    python bench/dashboard.py --requests 100 --rebuild-data
+
+Builds (once; kept between runs) 20,000 units, 100,000 employers and 1,000,000
+memberships in a PostgreSQL database of its own (default sdv_coverage_bench), then
+measures the root dashboard's server time (the whole view, through the test client) for
+random dates, and the obvious baseline in the same run: the same page with every figure
+counted straight from the registry's tables (memberships active on the day, worker
+counts looked up per employer) instead of from the tally and the spells.
+It also times the white-spot list, the renewal list, the periodic report and a full
+rebuild of the tally.
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# The project root, not bench/, comes first: bench/import_export.py would otherwise
+# stand in for the django-import-export package.
+sys.path[0] = str(ROOT)
+
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/sdv_coverage_bench"
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", default=DEFAULT_DB)
+    parser.add_argument("--units", type=int, default=20_000)
+    parser.add_argument("--employers", type=int, default=100_000)
+    parser.add_argument("--memberships", type=int, default=1_000_000)
+    parser.add_argument("--requests", type=int, default=60, help="timed requests")
+    parser.add_argument("--baseline-requests", type=int, default=5)
+    parser.add_argument("--rebuild-data", action="store_true")
+    parser.add_argument("--seed", type=int, default=2024)
+    return parser.parse_args()
+
+
+def setup_django(database_url):
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+    os.environ.setdefault("DEBUG", "false")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost")
+    import django
+
+    django.setup()
+
+
+def ensure_database(database_url):
+    import psycopg
+
+    name = database_url.rsplit("/", 1)[1]
+    server = database_url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(server, autocommit=True) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+# --- Data --------------------------------------------------------------------------
+
+
+class Loader:
+    """COPY rows of a model, filling every field the generator leaves out with its default."""
+
+    def __init__(self, model):
+        self.model = model
+        self.fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        self.defaults = {f.attname: f.get_default() for f in self.fields}
+
+    def copy(self, rows, with_id=False):
+        from django.db import connection
+
+        columns = (["id"] if with_id else []) + [f.column for f in self.fields]
+        names = (["id"] if with_id else []) + [f.attname for f in self.fields]
+        sql = f"COPY {self.model._meta.db_table} ({', '.join(columns)}) FROM STDIN"
+        with connection.cursor() as cursor:
+            with cursor.cursor.copy(sql) as copy:
+                for row in rows:
+                    copy.write_row([row.get(n, self.defaults.get(n)) for n in names])
+
+
+def build_data(args):
+    from django.db import connection
+
+    from members.models import Member, Membership
+    from registry.text import fold
+    from tests.factories import valid_tax_code
+    from unions.coverage import triggers
+    from unions.models import (
+        CollectiveAgreement,
+        Employer,
+        IndustrialZone,
+        UnionUnit,
+        WorkforceReport,
+    )
+
+    rng = random.Random(args.seed)
+    today = date.today()
+    clock = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE members_membership, members_member, unions_collectiveagreement,"
+            " unions_workforcereport, unions_employer, unions_target,"
+            " unions_industrialzone, unions_membertally, unions_employerspell,"
+            " unions_staleemployer, unions_unionunit, registry_user CASCADE"
+        )
+
+    # Units: confederation → 44 provinces/central sectors → level 3 → CĐCS.
+    level2_count = 44
+    level3_count = max(1, args.units // 20)
+    grassroots_count = args.units - 1 - level2_count - level3_count
+    units = []
+    next_id = 1
+
+    def unit(parent, kind, code, name, founded):
+        nonlocal next_id
+        step = (parent["numchild"] + 1) if parent else len(units) + 1
+        path = UnionUnit._get_path(parent["path"] if parent else None, 1, step)
+        if parent:
+            parent["numchild"] += 1
+            path = parent["path"] + path
+        row = {
+            "id": next_id,
+            "path": path,
+            "depth": len(path) // UnionUnit.steplen,
+            "numchild": 0,
+            "code": code,
+            "name": name,
+            "search_name": fold(f"{code} {name}"),
+            "kind": kind,
+            "founded_on": founded,
+            "dissolved_on": None,
+            "decision": "",
+        }
+        next_id += 1
+        units.append(row)
+        return row
+
+    root = unit(
+        None,
+        "confederation",
+        "TLD",
+        "Tổng Liên đoàn Lao động Việt Nam",
+        date(1929, 7, 28),
+    )
+    level2 = [
+        unit(
+            root,
+            "provincial" if i < 34 else "central_sector",
+            f"L2-{i:02}",
+            f"Liên đoàn Lao động số {i}",
+            date(1950, 1, 1),
+        )
+        for i in range(level2_count)
+    ]
+    level3 = [
+        unit(
+            rng.choice(level2),
+            rng.choice(["commune", "industrial_zone", "district"]),
+            f"L3-{i:04}",
+            f"Công đoàn cấp trên số {i}",
+            date(1990 + rng.randrange(30), 1, 1),
+        )
+        for i in range(level3_count)
+    ]
+    grassroots = []
+    for i in range(grassroots_count):
+        parent = rng.choice(level3) if rng.random() < 0.95 else rng.choice(level2)
+        founded = date(1995, 1, 1) + timedelta(days=rng.randrange(365 * 31))
+        row = unit(
+            parent,
+            "grassroots",
+            f"CDCS-{i:05}",
+            f"Công đoàn cơ sở số {i}",
+            min(founded, today),
+        )
+        if rng.random() < 0.05:
+            row["dissolved_on"] = min(
+                today, founded + timedelta(days=rng.randrange(365, 365 * 15))
+            )
+        row["parent"] = parent
+        grassroots.append(row)
+    Loader(UnionUnit).copy(units, with_id=True)
+
+    zones = [
+        {
+            "id": i + 1,
+            "code": f"KCN-{i:03}",
+            "name": f"Khu công nghiệp {i}",
+            "search_name": f"khu cong nghiep {i}",
+        }
+        for i in range(200)
+    ]
+    Loader(IndustrialZone).copy(zones, with_id=True)
+
+    # Employers: about two per CĐCS with a union, the rest without one.
+    kinds = (
+        ["non_state"] * 60
+        + ["fdi"] * 10
+        + ["state"] * 5
+        + ["cooperative"] * 10
+        + ["household"] * 5
+        + ["administrative", "public_funded", "armed_forces", "public_service", "other"]
+        * 2
+    )
+    employers, reports, agreements = [], [], []
+    linked_per_cdcs = max(1, int(args.employers * 0.36 / max(1, len(grassroots))))
+    tax = 0
+    for cdcs in grassroots:
+        for _ in range(rng.randint(1, 2 * linked_per_cdcs - 1)):
+            if len(employers) >= args.employers:
+                break
+            employers.append(
+                {
+                    "grassroots_union_id": cdcs["id"],
+                    "managing_unit_id": cdcs["parent"]["id"],
+                    "founded": cdcs["founded_on"],
+                }
+            )
+    while len(employers) < args.employers:
+        employers.append(
+            {
+                "grassroots_union_id": None,
+                "managing_unit_id": rng.choice(level3)["id"],
+                "founded": None,
+            }
+        )
+    for i, employer in enumerate(employers, start=1):
+        tax += 1
+        employer.update(
+            id=i,
+            tax_code=valid_tax_code(tax),
+            name=f"Công ty số {i}",
+            search_name=f"cong ty so {i}",
+            kind=rng.choice(kinds),
+            industrial_zone_id=rng.choice(zones)["id"] if rng.random() < 0.3 else None,
+            workers=max(1, int(rng.lognormvariate(3.3, 1.3))),
+            workers_reported_on=date(2018, 1, 1),
+        )
+        history = sorted(rng.sample(range(0, 365 * 8), rng.choice([0, 0, 1, 2, 3])))
+        for offset in history:
+            day = min(today, date(2018, 1, 1) + timedelta(days=offset))
+            workers = max(1, int(employer["workers"] * rng.uniform(0.6, 1.4)))
+            reports.append({"employer_id": i, "reported_on": day, "workers": workers})
+            employer["workers"], employer["workers_reported_on"] = workers, day
+        if (
+            employer["grassroots_union_id"]
+            and employer["kind"] in ("state", "non_state", "fdi")
+            and rng.random() < 0.75
+        ):
+            start = max(employer["founded"], date(2008, 1, 1)) + timedelta(
+                days=rng.randrange(900)
+            )
+            while start < today - timedelta(days=200):
+                years = rng.choice([2, 3])
+                expires = date(start.year + years, start.month, min(start.day, 28))
+                agreements.append(
+                    {
+                        "employer_id": i,
+                        "signed_on": start,
+                        "effective_on": start,
+                        "expires_on": expires,
+                    }
+                )
+                start = expires + timedelta(days=rng.choice([0, 0, 30, 200]))
+    for employer in employers:
+        del employer["founded"]
+    Loader(Employer).copy(employers, with_id=True)
+    Loader(WorkforceReport).copy(reports)
+    Loader(CollectiveAgreement).copy(agreements)
+    print(
+        f"  units {len(units):,}, employers {len(employers):,}, reports {len(reports):,}, agreements {len(agreements):,}"
+    )
+
+    # Members and memberships; some people transfer to a second CĐCS.
+    members, memberships = [], []
+    alive = list(grassroots)
+    end = today - timedelta(days=1)
+    member_id = 0
+    reasons = (
+        ["left_job"] * 6
+        + ["retired"] * 2
+        + ["voluntary", "removed", "deceased", "expelled"]
+    )
+    while len(memberships) < args.memberships:
+        member_id += 1
+        cdcs = rng.choice(alive)
+        first = max(cdcs["founded_on"], date(2000, 1, 1))
+        last = cdcs["dissolved_on"] or end
+        if first >= last:
+            continue
+        started = first + timedelta(days=rng.randrange((last - first).days))
+        members.append(
+            {
+                "id": member_id,
+                "full_name": f"Nguyễn Văn Số {member_id}",
+                "family_name": "Nguyễn",
+                "middle_name": "Văn",
+                "given_name": f"Số {member_id}",
+                "search_name": f"nguyen van so {member_id}",
+                "sort_key": f"{member_id:010d}",
+                "joined_union_on": started,
+                "gender": "M",
+            }
+        )
+        reason = "admitted"
+        while True:
+            row = {
+                "member_id": member_id,
+                "unit_id": cdcs["id"],
+                "started_on": started,
+                "start_reason": reason,
+                "left_on": None,
+                "leave_reason": "",
+            }
+            memberships.append(row)
+            if cdcs["dissolved_on"]:
+                row["left_on"], row["leave_reason"] = (
+                    cdcs["dissolved_on"],
+                    "restructured",
+                )
+            if rng.random() < 0.25:
+                left = started + timedelta(
+                    days=rng.randrange(max(1, (last - started).days))
+                )
+                if row["left_on"] is None or left < row["left_on"]:
+                    row["left_on"] = left
+                    row["leave_reason"] = (
+                        "transfer" if rng.random() < 0.35 else rng.choice(reasons)
+                    )
+            if (
+                row["leave_reason"] != "transfer"
+                or len(memberships) >= args.memberships
+            ):
+                if row["leave_reason"] == "transfer":
+                    row["leave_reason"] = "left_job"
+                break
+            target = rng.choice(alive)
+            if not (
+                target["founded_on"] <= row["left_on"]
+                and (
+                    target["dissolved_on"] is None
+                    or target["dissolved_on"] > row["left_on"]
+                )
+            ):
+                row["leave_reason"] = "left_job"
+                break
+            cdcs, started, reason = target, row["left_on"], "transferred"
+            last = cdcs["dissolved_on"] or end
+    Loader(Member).copy(members, with_id=True)
+    chunk = 100_000
+    for i in range(0, len(memberships), chunk):
+        Loader(Membership).copy(memberships[i : i + chunk])
+    with connection.cursor() as cursor:
+        for table in ("unions_unionunit", "members_member", "unions_employer"):
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+            )
+        cursor.execute("ANALYZE")
+    print(f"  members {len(members):,}, memberships {len(memberships):,}")
+    print(
+        f"  built in {time.perf_counter() - clock:.1f} s;"
+        f" tally differences: {triggers.tally_differences()}"
+    )
+
+
+def data_present(args):
+    from members.models import Membership
+    from unions.models import Employer, UnionUnit
+
+    return (
+        UnionUnit.objects.count() == args.units
+        and Employer.objects.count() == args.employers
+        and Membership.objects.count() == args.memberships
+    )
+
+
+# --- Measuring ---------------------------------------------------------------------
+
+
+def timed(function, repeat):
+    samples = []
+    for i in range(repeat):
+        started = time.perf_counter()
+        function(i)
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def summary(samples):
+    samples = sorted(samples)
+    p95 = samples[min(len(samples) - 1, int(round(0.95 * (len(samples) - 1))))]
+    return f"p50 {statistics.median(samples):7.1f} ms   p95 {p95:7.1f} ms   max {samples[-1]:7.1f} ms   (n={len(samples)})"
+
+
+def measure(args):
+    from unittest import mock
+
+    from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
+    from django.db.models.functions import Substr
+    from django.test import Client
+    from django.urls import reverse
+
+    from members.models import Membership
+    from registry.models import User
+    from registry.roles import Role
+    from unions.coverage import figures, report, spells, triggers
+    from unions.models import CollectiveAgreement, Employer, UnionUnit
+
+    rng = random.Random(args.seed + 1)
+    root = UnionUnit.objects.get_root_nodes().first()
+    user, _ = User.objects.get_or_create(
+        username="bench-admin", defaults={"role": Role.SYSTEM_ADMIN}
+    )
+    client = Client()
+    client.force_login(user)
+    today = date.today()
+    days = [
+        date(2000, 1, 1)
+        + timedelta(days=rng.randrange((today - date(2000, 1, 1)).days))
+        for _ in range(args.requests)
+    ]
+    url = reverse("unions:dashboard")
+
+    def dashboard(i):
+        response = client.get(
+            url, {"unit": root.code, "as_of": days[i].strftime("%d/%m/%Y")}
+        )
+        assert response.status_code == 200, response.status_code
+
+    started = time.perf_counter()
+    refreshed = spells.refresh()
+    if refreshed:
+        print(
+            f"spells of {refreshed:,} queued employers computed in"
+            f" {time.perf_counter() - started:.1f} s (once, after loading)"
+        )
+    vacuum()
+    dashboard(0)  # warm up
+    ours = timed(dashboard, args.requests)
+
+    def naive_members(total, rows, day):
+        """The obvious way: count the memberships active on the day, per child."""
+        for row in [total, *rows.values()]:
+            row.members = Membership.objects.within(row.unit).active_on(day).count()
+
+    def naive_by_month(unit, day, months=60, current=None):
+        points = []
+        first = day.replace(day=1)
+        for offset in range(months - 1, 0, -1):
+            month_end = figures._add_months(first, -offset + 1) - timedelta(days=1)
+            points.append(
+                (
+                    month_end,
+                    Membership.objects.within(unit).active_on(month_end).count(),
+                    0,
+                )
+            )
+        points.append((day, Membership.objects.within(unit).active_on(day).count(), 0))
+        return points
+
+    def naive_employer_groups(unit, day, key_length):
+        """The definitions as plain queries: worker counts looked up per employer."""
+        valid = CollectiveAgreement.objects.valid_on(day).filter(
+            employer=OuterRef("pk")
+        )
+        enterprise = Q(has_union=True, kind__in=Employer.ENTERPRISE_KINDS)
+        last = (
+            CollectiveAgreement.objects.filter(employer=OuterRef("pk"))
+            .order_by("-expires_on")
+            .values("expires_on")[:1]
+        )
+        return (
+            figures.eligible_employers(unit, day)
+            .annotate(last_expires_on=Subquery(last))
+            .annotate(
+                managing_key=Substr("managing_unit__path", 1, key_length),
+                grassroots_key=Substr("grassroots_union__path", 1, key_length),
+            )
+            .values("managing_key", "grassroots_key")
+            .annotate(
+                eligible=Count("pk"),
+                workers_sum=Sum("workers_on"),
+                with_union=Count("pk", filter=Q(has_union=True)),
+                enterprises=Count("pk", filter=enterprise),
+                with_cba=Count("pk", filter=enterprise & Q(Exists(valid))),
+                renewals=Count(
+                    "pk",
+                    filter=enterprise
+                    & Q(last_expires_on__lte=day + figures.RENEWAL_WINDOW),
+                ),
+            )
+            .order_by()
+        )
+
+    with (
+        mock.patch.object(figures, "_add_members", naive_members),
+        mock.patch.object(figures, "members_by_month", naive_by_month),
+        mock.patch.object(figures, "_employer_groups", naive_employer_groups),
+    ):
+        baseline = timed(dashboard, args.baseline_requests)
+
+    def white_spots(i):
+        response = client.get(
+            reverse("unions:dashboard_white_spots"),
+            {"unit": root.code, "as_of": days[i].strftime("%d/%m/%Y")},
+        )
+        assert response.status_code == 200
+
+    def year_report(i):
+        year = days[i].year
+        report.period_report(root, date(year, 1, 1), min(date(year, 12, 31), today))
+
+    print(f"PostgreSQL, {UnionUnit.objects.count():,} units, root {root.code}")
+    print(f"dashboard (root, random dates)      {summary(ours)}")
+    print(f"baseline: every figure recounted    {summary(baseline)}")
+    print(
+        f"ratio (baseline p50 / ours p50)      {statistics.median(baseline) / statistics.median(ours):.1f}x"
+    )
+    print(f"white-spot list page (root)          {summary(timed(white_spots, 10))}")
+    print(f"periodic report, one year (root)     {summary(timed(year_report, 3))}")
+    started = time.perf_counter()
+    triggers.rebuild_tally()
+    print(f"full tally rebuild                   {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    spells.rebuild()
+    print(f"full spells rebuild                  {time.perf_counter() - started:.1f} s")
+    # A rebuild rewrites every row; compact, so the next run measures a normal table.
+    vacuum(full=True)
+
+
+def vacuum(full=False):
+    """What autovacuum would do after a bulk load, done now (FULL after a rebuild)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in ("unions_membertally", "unions_employerspell"):
+            cursor.execute(f"VACUUM {'FULL ' if full else ''}ANALYZE {table}")
+
+
+def main():
+    args = parse_args()
+    ensure_database(args.database_url)
+    setup_django(args.database_url)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    if args.rebuild_data or not data_present(args):
+        print("Building data (once) …")
+        build_data(args)
+    from django.test import override_settings
+
+    # Hashed static names need collectstatic; the page is timed, not its assets.
+    plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    with override_settings(STORAGES={"default": plain, "staticfiles": plain}):
+        measure(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,481 @@
+"""The membership workflows: admit, transfer, leave, readmit.
+
+The screens, the admin, the importer, seed_demo and the tests all call these. Each runs
+in one transaction and refuses bad input with a ValidationError the user can read.
+"""
+
+from calendar import monthrange
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from unions.models import UnionUnit
+
+from . import rules
+from .models import LeaveReason, Member, Membership, StartReason, TransferRequest
+
+MINIMUM_AGE = 15
+# Someone who left of their own will, or was removed or expelled, may be readmitted
+# three months later at the earliest (Hướng dẫn 38/HD-TLĐ 2024 §3.1, DOMAIN.md §2).
+READMISSION_WAIT_MONTHS = 3
+WAIT_BEFORE_READMISSION = {
+    LeaveReason.VOLUNTARY,
+    LeaveReason.REMOVED,
+    LeaveReason.EXPELLED,
+}
+DEPARTURE_REASONS = [r for r in LeaveReason if r != LeaveReason.TRANSFER]
+
+
+@transaction.atomic
+def admit_member(
+    *,
+    unit: UnionUnit,
+    full_name: str,
+    joined_on: date,
+    birth_date: date | None = None,
+    birth_year: int | None = None,
+    gender: str = "",
+    cccd: str | None = None,
+    card_number: str = "",
+    **details,
+) -> Membership:
+    """Admit a person into a grassroots union (kết nạp): their first membership."""
+    cccd = (cccd or "").strip() or None
+    member = Member(
+        full_name=full_name,
+        joined_union_on=joined_on,
+        birth_date=birth_date,
+        birth_year=birth_year,
+        gender=gender,
+        cccd=cccd,
+        **details,
+    )
+    _refuse_future(joined_on, _("The joining date cannot be in the future."))
+    _refuse_known_person(cccd)
+    member.full_clean(validate_unique=False)
+    started_on = check_admission(member=member, unit=unit, joined_on=joined_on)
+    _save(member)
+    return _open(
+        member=member,
+        unit=unit,
+        started_on=started_on,
+        start_reason=StartReason.ADMITTED,
+        card_number=card_number,
+    )
+
+
+@transaction.atomic
+def transfer_member(
+    *,
+    member: Member,
+    to_unit: UnionUnit,
+    transferred_on: date,
+    user=None,
+) -> Membership | TransferRequest:
+    """Move a member to another CĐCS (chuyển sinh hoạt) on one date.
+
+    Inside the user's scope this ends the current membership and opens the next one.
+    Into a unit outside it, it files a TransferRequest the receiving union decides on.
+    """
+    current = _current_membership(member)
+    if user is not None and not _in_scope(user, current.unit):
+        raise ValidationError(
+            _("%(name)s is not a member of a union in your scope."),
+            params={"name": member},
+            code="member_out_of_scope",
+        )
+    _check_transfer(current, to_unit, transferred_on)
+    if user is not None and not _in_scope(user, to_unit):
+        transfer_request = TransferRequest(
+            member=member,
+            from_unit=current.unit,
+            to_unit=to_unit,
+            transferred_on=transferred_on,
+            requested_by=user,
+        )
+        _save(transfer_request)
+        return transfer_request
+    return _move(current, to_unit, transferred_on)
+
+
+@transaction.atomic
+def accept_transfer(*, transfer_request: TransferRequest, user) -> Membership:
+    """The receiving union accepts a transfer request: the member moves on its date."""
+    transfer_request = _pending(transfer_request)
+    if not _in_scope(user, transfer_request.to_unit):
+        raise ValidationError(
+            _("Only the receiving union can accept this transfer."),
+            code="not_receiving_union",
+        )
+    current = _current_membership(transfer_request.member)
+    if current.unit_id != transfer_request.from_unit_id:
+        raise ValidationError(
+            _(
+                "%(name)s is no longer a member of %(unit)s; the request is out of date."
+            ),
+            params={"name": current.member, "unit": transfer_request.from_unit},
+            code="transfer_out_of_date",
+        )
+    _check_transfer(
+        current,
+        transfer_request.to_unit,
+        transfer_request.transferred_on,
+        pending=transfer_request,
+    )
+    membership = _move(
+        current, transfer_request.to_unit, transfer_request.transferred_on
+    )
+    _decide(transfer_request, TransferRequest.Status.ACCEPTED, user)
+    transfer_request.membership = membership
+    transfer_request.save(update_fields=["membership"])
+    return membership
+
+
+@transaction.atomic
+def refuse_transfer(
+    *, transfer_request: TransferRequest, user, reason: str
+) -> TransferRequest:
+    """The receiving union refuses a transfer request; the member stays where they are."""
+    transfer_request = _pending(transfer_request)
+    if not _in_scope(user, transfer_request.to_unit):
+        raise ValidationError(
+            _("Only the receiving union can refuse this transfer."),
+            code="not_receiving_union",
+        )
+    if not (reason or "").strip():
+        raise ValidationError(
+            _("Say why the transfer is refused."), code="refusal_reason_missing"
+        )
+    transfer_request.refusal_reason = reason.strip()
+    _decide(transfer_request, TransferRequest.Status.REFUSED, user)
+    return transfer_request
+
+
+@transaction.atomic
+def cancel_transfer(*, transfer_request: TransferRequest, user) -> TransferRequest:
+    """The sending union withdraws a transfer request it filed."""
+    transfer_request = _pending(transfer_request)
+    if not _in_scope(user, transfer_request.from_unit):
+        raise ValidationError(
+            _("Only the sending union can withdraw this transfer request."),
+            code="not_sending_union",
+        )
+    _decide(transfer_request, TransferRequest.Status.CANCELLED, user)
+    return transfer_request
+
+
+@transaction.atomic
+def record_departure(
+    *, member: Member, left_on: date, reason: str, note: str = ""
+) -> Membership:
+    """Record that a member left the union (nghỉ việc, nghỉ hưu, từ trần …)."""
+    if reason == LeaveReason.TRANSFER:
+        raise ValidationError(
+            _("A transfer to another union is recorded with the transfer form."),
+            code="departure_is_transfer",
+        )
+    if reason not in LeaveReason.values:
+        raise ValidationError(
+            _("Choose a reason for leaving."), code="leave_reason_missing"
+        )
+    current = _current_membership(member)
+    _refuse_future(left_on, _("The leaving date cannot be in the future."))
+    if left_on < current.started_on:
+        raise ValidationError(
+            _("The leaving date cannot be before the membership started (%(day)s)."),
+            params={"day": f"{current.started_on:%d/%m/%Y}"},
+            code="left_before_start",
+        )
+    current.left_on = left_on
+    current.leave_reason = reason
+    current.leave_note = (note or "").strip()
+    current.full_clean()
+    current.save()
+    for transfer_request in member.transfer_requests.pending():
+        _decide(transfer_request, TransferRequest.Status.CANCELLED, None)
+    return current
+
+
+@transaction.atomic
+def readmit_member(
+    *,
+    member: Member,
+    unit: UnionUnit,
+    readmitted_on: date,
+    card_number: str = "",
+) -> Membership:
+    """Readmit a former member (kết nạp lại); their first joining date stays on record."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    active = member.memberships.filter(left_on__isnull=True).select_related("unit")
+    if current := active.first():
+        raise ValidationError(
+            _("%(name)s is still a member of %(unit)s."),
+            params={"name": member, "unit": current.unit},
+            code="already_active",
+        )
+    _refuse_future(readmitted_on, _("The readmission date cannot be in the future."))
+    last = member.memberships.order_by("-left_on").first()
+    if last:
+        _check_readmission_after(last, readmitted_on)
+    _refuse_under_age(member.birth_date, member.birth_year, readmitted_on)
+    started_on = max(readmitted_on, unit.founded_on)
+    _refuse_unit_not_taking_members(unit, started_on)
+    return _open(
+        member=member,
+        unit=unit,
+        started_on=started_on,
+        start_reason=StartReason.READMITTED,
+        card_number=card_number or (last.card_number if last else ""),
+    )
+
+
+# --- Checks shared by the workflows -----------------------------------------------------
+
+
+def check_admission(
+    *, member: Member, unit: UnionUnit, joined_on: date, today: date | None = None
+) -> date:
+    """The admission rules that need no query, for bulk writers (the importer) that
+    validate many rows first; ``admit_member`` applies the same ones. Returns the
+    date the membership starts: the joining date, or the union's founding if later.
+
+    A bulk writer passes ``today`` once instead of asking the clock for every row."""
+    return check_joining(
+        birth_date=member.birth_date,
+        birth_year=member.birth_year,
+        unit=unit,
+        joined_on=joined_on,
+        today=today,
+    )
+
+
+def check_joining(
+    *,
+    birth_date: date | None,
+    birth_year: int | None,
+    unit: UnionUnit,
+    joined_on: date,
+    today: date | None = None,
+) -> date:
+    """``check_admission`` on plain values, for a bulk writer that builds no Member."""
+    _refuse_future(
+        joined_on, _("The joining date cannot be in the future."), today=today
+    )
+    _refuse_under_age(birth_date, birth_year, joined_on)
+    # A membership cannot begin before its union existed.
+    started_on = max(joined_on, unit.founded_on)
+    _refuse_unit_not_taking_members(unit, started_on)
+    return started_on
+
+
+def _refuse_future(day: date, message, *, today: date | None = None) -> None:
+    if day > (today or timezone.localdate()):
+        raise ValidationError(message, code="date_in_future")
+
+
+def _refuse_known_person(cccd: str | None) -> None:
+    if not cccd:
+        return
+    known = Member.objects.filter(cccd=cccd).first()
+    if known is None:
+        return
+    current = known.memberships.filter(left_on__isnull=True).select_related("unit")
+    if membership := current.first():
+        raise ValidationError(
+            _("This person (%(name)s) is already a member of %(unit)s."),
+            params={"name": known, "unit": membership.unit},
+            code="already_active",
+        )
+    raise ValidationError(
+        _(
+            "This person (%(name)s) is already on the register as a former member; "
+            "readmit them instead."
+        ),
+        params={"name": known},
+        code="former_member",
+    )
+
+
+def _refuse_under_age(
+    birth_date: date | None, birth_year: int | None, day: date
+) -> None:
+    age = rules.age_on(birth_date, birth_year, day)
+    if age is None:
+        raise ValidationError(
+            {"birth_date": _("Give the birth date, or at least the birth year.")}
+        )
+    if age < MINIMUM_AGE:
+        raise ValidationError(
+            _("A member must be at least %(age)s years old on the joining date."),
+            params={"age": MINIMUM_AGE},
+            code="under_age",
+        )
+
+
+def _refuse_unit_not_taking_members(unit: UnionUnit, day: date) -> None:
+    if not unit.is_grassroots:
+        raise ValidationError(
+            _("Members belong to a grassroots union (CĐCS); %(unit)s is not one."),
+            params={"unit": unit},
+            code="not_grassroots",
+        )
+    if unit.dissolved_on and unit.dissolved_on <= day:
+        raise ValidationError(
+            _("%(unit)s was dissolved on %(day)s."),
+            params={"unit": unit, "day": f"{unit.dissolved_on:%d/%m/%Y}"},
+            code="unit_dissolved",
+        )
+
+
+def _current_membership(member: Member) -> Membership:
+    # Locking the open membership makes a second transfer or departure wait for this one.
+    current = (
+        Membership.objects.select_for_update()
+        .filter(member=member, left_on__isnull=True)
+        .select_related("unit", "member")
+        .first()
+    )
+    if current is None:
+        raise ValidationError(
+            _("%(name)s is not an active member."),
+            params={"name": member},
+            code="not_active",
+        )
+    return current
+
+
+def _check_transfer(
+    current: Membership,
+    to_unit: UnionUnit,
+    day: date,
+    pending: TransferRequest | None = None,
+) -> None:
+    if to_unit.pk == current.unit_id:
+        raise ValidationError(
+            _("%(name)s is already a member of %(unit)s."),
+            params={"name": current.member, "unit": to_unit},
+            code="same_unit",
+        )
+    _refuse_future(day, _("The transfer date cannot be in the future."))
+    if day <= current.started_on:
+        raise ValidationError(
+            _(
+                "The transfer date must be after the current membership began (%(day)s)."
+            ),
+            params={"day": f"{current.started_on:%d/%m/%Y}"},
+            code="transfer_before_start",
+        )
+    if to_unit.founded_on > day:
+        raise ValidationError(
+            _("%(unit)s was founded only on %(day)s."),
+            params={"unit": to_unit, "day": f"{to_unit.founded_on:%d/%m/%Y}"},
+            code="unit_not_founded",
+        )
+    _refuse_unit_not_taking_members(to_unit, day)
+    others = current.member.transfer_requests.pending()
+    if pending is not None:
+        others = others.exclude(pk=pending.pk)
+    if others.exists():
+        raise ValidationError(
+            _("%(name)s already has a transfer request waiting for an answer."),
+            params={"name": current.member},
+            code="transfer_pending",
+        )
+
+
+def _check_readmission_after(last: Membership, day: date) -> None:
+    if last.leave_reason == LeaveReason.DECEASED:
+        raise ValidationError(
+            _("%(name)s is recorded as deceased."),
+            params={"name": last.member},
+            code="deceased",
+        )
+    if last.left_on and day < last.left_on:
+        raise ValidationError(
+            _("The readmission date cannot be before the member left (%(day)s)."),
+            params={"day": f"{last.left_on:%d/%m/%Y}"},
+            code="readmitted_before_leaving",
+        )
+    if last.leave_reason in WAIT_BEFORE_READMISSION:
+        earliest = _add_months(last.left_on, READMISSION_WAIT_MONTHS)
+        if day < earliest:
+            raise ValidationError(
+                _(
+                    "After leaving for this reason, readmission is possible from %(day)s."
+                ),
+                params={"day": f"{earliest:%d/%m/%Y}"},
+                code="readmitted_too_soon",
+            )
+
+
+def _in_scope(user, unit: UnionUnit) -> bool:
+    return UnionUnit.objects.for_user(user).filter(pk=unit.pk).exists()
+
+
+def _pending(transfer_request: TransferRequest) -> TransferRequest:
+    transfer_request = (
+        TransferRequest.objects.select_for_update()
+        .select_related("member", "from_unit", "to_unit")
+        .get(pk=transfer_request.pk)
+    )
+    if not transfer_request.is_pending:
+        raise ValidationError(
+            _("This transfer request was already answered (%(status)s)."),
+            params={"status": transfer_request.get_status_display()},
+            code="transfer_answered",
+        )
+    return transfer_request
+
+
+def _decide(transfer_request: TransferRequest, status: str, user) -> None:
+    transfer_request.status = status
+    transfer_request.decided_by = user
+    transfer_request.decided_at = timezone.now()
+    transfer_request.save()
+
+
+# --- Writing ----------------------------------------------------------------------------
+
+
+def _move(current: Membership, to_unit: UnionUnit, day: date) -> Membership:
+    current.left_on = day
+    current.leave_reason = LeaveReason.TRANSFER
+    current.save()
+    return _open(
+        member=current.member,
+        unit=to_unit,
+        started_on=day,
+        start_reason=StartReason.TRANSFERRED,
+        card_number=current.card_number,  # the card stays with the person
+    )
+
+
+def _open(**fields) -> Membership:
+    membership = Membership(**fields)
+    membership.full_clean(validate_constraints=False)
+    _save(membership)
+    return membership
+
+
+def _save(instance) -> None:
+    """Save, turning a lost race on a unique rule into a refusal the user can read."""
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError as error:
+        raise ValidationError(
+            _(
+                "Someone else changed this person's membership at the same moment; "
+                "nothing was saved. Reload the page and try again."
+            ),
+            code="concurrent_change",
+        ) from error
+
+
+def _add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, monthrange(year, month)[1]))

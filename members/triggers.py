@@ -1,0 +1,144 @@
+"""Database triggers that keep Member.current_unit / current_since equal to the member's
+open membership (the one with no leaving date).
+
+Why: the member list asks "who is in this subtree today, in name order" on every
+keystroke. With the unit on the person's own row, in the name-order index, that is one
+index walk; through the memberships it is a join per person, which at 1,000,000 members
+and a commune union's 3 % of them took seconds (docs/benchmarks.md).
+
+Why triggers rather than code: memberships are written by the services, the importer's
+COPY, seed_demo's bulk_create, the 2025 reorganisation's bulk UPDATE and the admin; a
+trigger sees every one of them. PostgreSQL runs one statement-level trigger per statement
+(a 100,000-row import costs one UPDATE … FROM, not 100,000); SQLite has row-level ones,
+and drops them when a migration rebuilds the table, so ``ensure`` runs after migrate.
+"""
+
+from django.db import connection as default_connection
+from django.db import connections
+
+MEMBERS, MEMBERSHIPS = "members_member", "members_membership"
+TRIGGERS = [
+    "members_current_unit_insert",
+    "members_current_unit_update",
+    "members_current_unit_delete",
+]
+
+# The member's open membership, or NULLs when there is none.
+_REFRESH = f"""
+    UPDATE {MEMBERS} SET
+        current_unit_id = (SELECT s.unit_id FROM {MEMBERSHIPS} s
+                           WHERE s.member_id = {MEMBERS}.id AND s.left_on IS NULL),
+        current_since = (SELECT s.started_on FROM {MEMBERSHIPS} s
+                         WHERE s.member_id = {MEMBERS}.id AND s.left_on IS NULL)
+"""
+
+
+def _pg_statements() -> list[str]:
+    statements = []
+    for name, event, tables, changed in [
+        (TRIGGERS[0], "INSERT", "NEW TABLE AS new_rows", "new_rows"),
+        (
+            TRIGGERS[1],
+            "UPDATE",
+            "OLD TABLE AS old_rows NEW TABLE AS new_rows",
+            "old_rows UNION SELECT member_id FROM new_rows",
+        ),
+        (TRIGGERS[2], "DELETE", "OLD TABLE AS old_rows", "old_rows"),
+    ]:
+        statements += [
+            f"""CREATE OR REPLACE FUNCTION {name}() RETURNS trigger
+                LANGUAGE plpgsql AS $$
+                BEGIN
+                    {_REFRESH} WHERE id IN (SELECT member_id FROM {changed});
+                    RETURN NULL;
+                END $$""",
+            f"DROP TRIGGER IF EXISTS {name} ON {MEMBERSHIPS}",
+            f"""CREATE TRIGGER {name} AFTER {event} ON {MEMBERSHIPS}
+                REFERENCING {tables} FOR EACH STATEMENT EXECUTE FUNCTION {name}()""",
+        ]
+    return statements
+
+
+def _sqlite_statements() -> list[str]:
+    return [
+        f"""CREATE TRIGGER IF NOT EXISTS {TRIGGERS[0]} AFTER INSERT ON {MEMBERSHIPS}
+            FOR EACH ROW WHEN NEW.left_on IS NULL BEGIN
+                UPDATE {MEMBERS} SET current_unit_id = NEW.unit_id,
+                    current_since = NEW.started_on
+                WHERE id = NEW.member_id AND (current_unit_id IS NOT NEW.unit_id
+                    OR current_since IS NOT NEW.started_on);
+            END""",
+        f"""CREATE TRIGGER IF NOT EXISTS {TRIGGERS[1]} AFTER UPDATE ON {MEMBERSHIPS}
+            FOR EACH ROW BEGIN
+                {_REFRESH} WHERE id IN (OLD.member_id, NEW.member_id);
+            END""",
+        f"""CREATE TRIGGER IF NOT EXISTS {TRIGGERS[2]} AFTER DELETE ON {MEMBERSHIPS}
+            FOR EACH ROW BEGIN
+                {_REFRESH} WHERE id = OLD.member_id;
+            END""",
+    ]
+
+
+def install(connection=default_connection) -> None:
+    """Create (or replace) the triggers."""
+    statements = (
+        _pg_statements() if connection.vendor == "postgresql" else _sqlite_statements()
+    )
+    with connection.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+
+
+def uninstall(connection=default_connection) -> None:
+    with connection.cursor() as cursor:
+        for name in TRIGGERS:
+            if connection.vendor == "postgresql":
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {MEMBERSHIPS}")
+                cursor.execute(f"DROP FUNCTION IF EXISTS {name}()")
+            else:
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def refresh_all(connection=default_connection) -> None:
+    """Recompute every member's current unit from the memberships."""
+    with connection.cursor() as cursor:
+        cursor.execute(_REFRESH)
+
+
+def installed(connection=default_connection) -> set[str]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+                " AND tgname = ANY(%s)",
+                [TRIGGERS],
+            )
+        else:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name IN"
+                f" ({', '.join(['%s'] * len(TRIGGERS))})",
+                TRIGGERS,
+            )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def ensure(connection=default_connection) -> bool:
+    """Reinstall missing triggers and recompute; returns whether it had to."""
+    tables = set(connection.introspection.table_names())
+    if not {MEMBERS, MEMBERSHIPS} <= tables:
+        return False
+    columns = {
+        c.name
+        for c in connection.introspection.get_table_description(
+            connection.cursor(), MEMBERS
+        )
+    }
+    if "current_unit_id" not in columns or installed(connection) == set(TRIGGERS):
+        return False
+    install(connection)
+    refresh_all(connection)
+    return True
+
+
+def ensure_after_migrate(sender, using, **kwargs):
+    ensure(connections[using])

@@ -1,0 +1,19 @@
+from django.contrib.auth.backends import BaseBackend
+
+from .roles import ROLE_PERMISSIONS
+
+
+class RoleBackend(BaseBackend):
+    """Grants each active user the permissions of their role (system admins are superusers)."""
+
+    def get_all_permissions(self, user_obj, obj=None):
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        return set(ROLE_PERMISSIONS.get(user_obj.role, ()))
+
+    def has_perm(self, user_obj, perm, obj=None):
+        return perm in self.get_all_permissions(user_obj, obj)
+
+    def has_module_perms(self, user_obj, app_label):
+        prefix = f"{app_label}."
+        return any(p.startswith(prefix) for p in self.get_all_permissions(user_obj))

@@ -1,0 +1,65 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from unions.models import UnionUnit
+
+from .spreadsheets.reading import max_upload_bytes
+
+KINDS = [
+    ("members", _("Members")),
+    ("units", _("Union units")),
+    ("enterprises", _("Employers")),
+    ("agreements", _("Collective agreements")),
+]
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.code} — {obj.name}"
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What the file holds"), choices=KINDS)
+    into = UnitChoiceField(
+        label=_("Into unit"),
+        queryset=UnionUnit.objects.none(),
+        required=False,
+        help_text=_(
+            "For members: the CĐCS, or a unit above them when each row has a “Mã CĐCS”."
+        ),
+    )
+    file = forms.FileField(label=_("File"), help_text=_(".xlsx, .xls or .csv (UTF-8)"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = UnionUnit.objects.for_user(user).active_on(
+            timezone.localdate()
+        )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > max_upload_bytes():
+            raise forms.ValidationError(
+                _("The file is larger than the %(size)s MB limit.")
+                % {"size": max_upload_bytes() // (1024 * 1024)}
+            )
+        return upload
+
+
+class ExportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What to export"), choices=KINDS)
+    unit = UnitChoiceField(label=_("Unit"), queryset=UnionUnit.objects.none())
+    as_of = forms.DateField(
+        label=_("As of"),
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        required=False,
+        help_text=_("dd/mm/yyyy; empty for today"),
+    )
+    file_format = forms.ChoiceField(
+        label=_("Format"), choices=[("xlsx", "Excel (.xlsx)"), ("csv", "CSV (.csv)")]
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = UnionUnit.objects.for_user(user)

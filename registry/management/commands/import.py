@@ -1,0 +1,113 @@
+"""python manage.py import KIND FILE [--into CODE] [--sheet NAME] [--dry-run]
+[--skip-invalid] [--report OUT.xlsx] [--json] [--user USERNAME]
+
+Exit status: 0 written (or nothing to write), 1 invalid rows stopped the write,
+2 the input is unusable. The same engine as the upload pages.
+"""
+
+import json
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from registry.models import AccessLog
+from registry.spreadsheets.headers import FIELDS
+from registry.spreadsheets.importing import run_import
+from registry.spreadsheets.reading import UnusableFile
+from registry.spreadsheets.reports import error_report
+
+
+class Command(BaseCommand):
+    help = "Import units, enterprises, members or agreements from a spreadsheet."
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=sorted(FIELDS))
+        parser.add_argument("file")
+        parser.add_argument("--into", help="Unit code: the CĐCS, or a unit above them.")
+        parser.add_argument(
+            "--sheet", help="Sheet name (default: the one with a table)."
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check, write nothing."
+        )
+        parser.add_argument(
+            "--skip-invalid", action="store_true", help="Write the valid rows anyway."
+        )
+        parser.add_argument("--report", help="Write the rejected rows to this .xlsx.")
+        parser.add_argument(
+            "--json", action="store_true", help="End with a JSON summary."
+        )
+        parser.add_argument("--user", help="Act with this account's scope.")
+
+    def handle(self, *args, **options):
+        user = self._user(options["user"])
+        path = Path(options["file"])
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            return self._unusable(
+                options,
+                _("Cannot read %(file)s: %(error)s")
+                % {"file": path, "error": error.strerror},
+            )
+        try:
+            table, outcome = run_import(
+                data, path.name, options["kind"], into=options["into"], user=user,
+                sheet=options["sheet"], dry_run=options["dry_run"],
+                skip_invalid=options["skip_invalid"],
+            )  # fmt: skip
+        except UnusableFile as error:
+            return self._unusable(options, str(error))
+        if outcome.written:
+            AccessLog.objects.create(
+                user=user, action=AccessLog.Action.IMPORT, target=f"{options['kind']}: {path.name}",
+                details=outcome.as_dict() | {"errors": len(outcome.errors), "warnings": len(outcome.warnings)},
+            )  # fmt: skip
+        if options["report"] and table.invalid_rows:
+            Path(options["report"]).write_bytes(error_report(table))
+        self._summary(outcome, options)
+        if outcome.stopped:
+            raise CommandError(
+                _("%(count)s invalid rows: nothing was written.")
+                % {"count": outcome.invalid},
+                returncode=1,
+            )
+
+    def _user(self, username):
+        if not username:
+            return None
+        try:
+            return get_user_model().objects.get(username=username, is_active=True)
+        except get_user_model().DoesNotExist:
+            raise CommandError(
+                _("No active account %(name)s.") % {"name": username}, returncode=2
+            ) from None
+
+    def _summary(self, outcome, options):
+        for note in outcome.notes:
+            self.stdout.write(note)
+        for problem in outcome.errors:
+            self.stdout.write(
+                _("Row %(row)s, %(column)s: %(message)s") % problem.as_dict()
+            )
+        self.stdout.write(
+            _(
+                "%(rows)s rows: %(created)s new, %(updated)s updated, %(unchanged)s "
+                "unchanged, %(invalid)s invalid; %(written)s written."
+            )
+            % outcome.as_dict()
+        )
+        if options["json"]:
+            self.stdout.write(json.dumps(outcome.as_dict(), ensure_ascii=False))
+
+    def _unusable(self, options, message):
+        if options["json"]:
+            summary = {
+                "kind": options["kind"], "rows": 0, "created": 0, "updated": 0,
+                "unchanged": 0, "invalid": 0, "written": 0,
+                "errors": [{"row": None, "column": "", "message": message}], "warnings": [],
+            }  # fmt: skip
+            self.stdout.write(json.dumps(summary, ensure_ascii=False))
+        raise CommandError(message, returncode=2)

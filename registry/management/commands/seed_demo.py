@@ -1,0 +1,104 @@
+import random
+import time
+
+from django.core.management import call_command, get_commands
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from registry.models import User
+from registry.roles import Role
+from unions.demo import AS_OF, ROOT_CODE, DemoProvince
+from unions.models import UnionUnit
+
+DEMO_PASSWORD = "sodoanvien"
+
+# One account per role: username, role, unit code (None: the demo province itself).
+DEMO_ACCOUNTS = [
+    ("quantri", Role.SYSTEM_ADMIN, None, "Quản trị hệ thống"),
+    ("canbo_tinh", Role.PROVINCIAL, ROOT_CODE, "Cán bộ LĐLĐ tỉnh"),
+    (
+        "canbo_captren",
+        Role.UPPER_LEVEL,
+        "CD-KKT-DEMO",
+        "Cán bộ công đoàn cấp trên cơ sở",
+    ),
+    ("canbo_cdcs", Role.GRASSROOTS, "largest", "Cán bộ CĐCS"),
+    ("lanhdao", Role.LEADER, ROOT_CODE, "Lãnh đạo"),
+]
+
+
+class Command(BaseCommand):
+    help = _(
+        "Build the demo province LDLD-DEMO with its units, employers, members and accounts."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--seed", type=int, default=2024, help=_("Random seed."))
+
+    def handle(self, *args, seed, **options):
+        if UnionUnit.objects.filter(code=ROOT_CODE).exists():
+            self.stdout.write(
+                _("The demo province %(code)s already exists: nothing to do.")
+                % {"code": ROOT_CODE}
+            )
+            self.print_accounts()
+            return
+        started = time.monotonic()
+        if "load_divisions" in get_commands():
+            call_command("load_divisions", verbosity=0)
+        with transaction.atomic():
+            builder = DemoProvince(seed=seed)
+            root = builder.build()
+            members = self.seed_members(root, seed)
+            builder.live_through_reorganisation(root)
+            self.create_accounts(root)
+        self.stdout.write(
+            _(
+                "Demo province %(code)s built in %(seconds).0f s: %(units)s units, %(members)s members active on %(day)s."
+            )
+            % {
+                "code": ROOT_CODE,
+                "seconds": time.monotonic() - started,
+                "units": UnionUnit.objects.within(root).count(),
+                "members": members,
+                "day": AS_OF.strftime("%d/%m/%Y"),
+            }
+        )
+        self.print_accounts()
+
+    def seed_members(self, root, seed) -> int:
+        from members.demo import seed_members
+
+        return seed_members(province=root, as_of=AS_OF, rng=random.Random(seed))
+
+    def create_accounts(self, root):
+        largest = (
+            UnionUnit.objects.within(root)
+            .grassroots()
+            .filter(dissolved_on__isnull=True)
+            .order_by("-employers__workers")
+            .first()
+        )
+        for username, role, code, label in DEMO_ACCOUNTS:
+            unit = (
+                largest
+                if code == "largest"
+                else UnionUnit.objects.filter(code=code).first()
+            )
+            user, _created = User.objects.get_or_create(username=username)
+            user.role, user.unit, user.first_name = role, unit, label
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+
+    def print_accounts(self):
+        self.stdout.write(
+            _("Demo accounts (password: %(password)s):") % {"password": DEMO_PASSWORD}
+        )
+        for user in User.objects.filter(
+            username__in=[a[0] for a in DEMO_ACCOUNTS]
+        ).select_related("unit"):
+            unit = user.unit.code if user.unit else "—"
+            self.stdout.write(
+                f"  {user.username:<15} {user.get_role_display():<40} {unit}"
+            )

@@ -1,0 +1,299 @@
+"""Import and export jobs for the web pages: upload → preview → confirm → background run.
+
+The file and its preview live in the database (ImportJob), so any web server may show
+the preview and any worker may run the import. The engine is registry.spreadsheets,
+the same one the ``import`` and ``export`` commands call.
+"""
+
+import io
+import threading
+
+from django.db import connection, connections, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from registry.text import fold
+
+from .models import AccessLog, ExportJob, ImportJob, SavedMapping
+from .spreadsheets.exporting import count, export_rows
+from .spreadsheets.headers import FIELDS
+from .spreadsheets.importing import run_import
+from .spreadsheets.reading import UnusableFile, check_upload
+from .spreadsheets.reports import error_report
+from .spreadsheets.tables import Table
+from .spreadsheets.writing import write_csv, write_xlsx
+
+PREVIEW_ROWS = 20
+PREVIEW_PROBLEMS = 2000  # more than anyone reads; the error report has them all
+
+
+def start_import(
+    *, user, kind: str, filename: str, data: bytes, into=None
+) -> ImportJob:
+    """Store an upload and have a worker check it; the preview fills in as it goes.
+
+    Raises UnusableFile when the file is plainly not a spreadsheet (or too big, or
+    locked by a password); nothing is stored then. Reading and checking every row
+    (seconds for 50,000 rows) is left to the worker, not the upload request.
+    """
+    check_upload(data, filename)
+    saved = SavedMapping.objects.filter(user=user, kind=kind).first()
+    job = ImportJob.objects.create(
+        user=user,
+        kind=kind,
+        into=into,
+        filename=filename[:255],
+        data=data,
+        overrides=saved.overrides if saved else {},
+        preview={"checking": True, "check": 1},
+    )
+    check_file_later(job)
+    return job
+
+
+def remap(*, job: ImportJob, sheet: str, choices: dict[str, str]) -> ImportJob:
+    """The user corrected which column means what (or picked another sheet)."""
+    job.sheet = sheet
+    job.overrides = {
+        **job.overrides,
+        **{fold(label): key for label, key in choices.items()},
+    }
+    # What was understood so far stays on the page until the new check replaces it.
+    kept = {key: job.preview[key] for key in _HEAD_KEYS if key in job.preview}
+    job.preview = kept | {"checking": True, "check": job.preview.get("check", 0) + 1}
+    job.done = job.total = 0
+    job.save(update_fields=["sheet", "overrides", "preview", "done", "total"])
+    check_file_later(job)
+    return job
+
+
+def check_file_later(job: ImportJob) -> None:
+    from .tasks import check_file
+
+    check_file.enqueue(job.pk, job.preview["check"])
+
+
+def run_check_job(job_id: int, check: int) -> None:
+    """The background half of the preview, a dry run of the import: the header and
+    the first rows are shown first, then every row is checked, with progress."""
+    job = ImportJob.objects.select_related("into", "user").get(pk=job_id)
+
+    def current() -> bool:
+        # A newer check (the user corrected the columns meanwhile) replaces this one.
+        latest = ImportJob.objects.filter(pk=job.pk).values_list("preview", flat=True)
+        return latest.first().get("check") == check
+
+    def on_head(table: Table, rows: int) -> None:
+        if current():
+            job.sheet = table.sheet
+            job.preview = _head(table) | {"checking": True, "check": check}
+            job.done, job.total = 0, rows
+            job.save(update_fields=["sheet", "preview", "done", "total"])
+
+    def checked(done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(done=done, total=total)
+
+    try:
+        table, outcome = run_import(
+            bytes(job.data), job.filename, job.kind, into=job.into.code if job.into else None,
+            user=job.user, sheet=job.sheet or None, overrides=job.overrides, dry_run=True,
+            checked=checked, on_head=on_head,
+        )  # fmt: skip
+    except UnusableFile as error:
+        preview = {**job.preview, "message": str(error)}
+    else:
+        job.sheet = table.sheet
+        preview = _head(table) | _problems(outcome)
+    if current():
+        job.preview = preview | {"checking": False, "check": check}
+        job.save(update_fields=["sheet", "preview"])
+
+
+_HEAD_KEYS = ("sheet", "sheets", "columns", "fields", "notes", "rows")
+
+
+def _head(table: Table) -> dict:
+    """How the file was understood: its sheets, columns and first rows."""
+    return {
+        "sheet": table.sheet,
+        "sheets": table.sheet_names,
+        "columns": table.columns(),
+        "fields": {f.key: str(f.verbose_name) for f in FIELDS[table.kind]},
+        "notes": [str(note) for note in table.notes],
+        "rows": [
+            {"number": row.number, "values": _shown(row.values), "ok": not row.errors}
+            for row in table.rows[:PREVIEW_ROWS]
+        ],
+    }
+
+
+def _problems(outcome) -> dict:
+    """Every error and warning by row (up to PREVIEW_PROBLEMS of each), and the counts."""
+    by_row = {}
+    for problem in outcome.errors[:PREVIEW_PROBLEMS]:
+        by_row.setdefault(problem.row, {"errors": [], "warnings": []})["errors"].append(
+            problem.as_dict()
+        )
+    for problem in outcome.warnings[:PREVIEW_PROBLEMS]:
+        by_row.setdefault(problem.row, {"errors": [], "warnings": []})[
+            "warnings"
+        ].append(problem.as_dict())
+    return {
+        "problems": [
+            {"row": number, **found} for number, found in sorted(by_row.items())
+        ],
+        "summary": outcome.as_dict()
+        | {"errors": len(outcome.errors), "warnings": len(outcome.warnings)},
+    }
+
+
+_GENDERS = {"M": "Nam", "F": "Nữ"}
+
+
+def _shown(values: dict) -> dict:
+    shown = {
+        key: value.strftime("%d/%m/%Y") if hasattr(value, "strftime") else value
+        for key, value in values.items()
+    }
+    if "gender" in shown:
+        shown["gender"] = _GENDERS.get(shown["gender"], "")
+    return shown
+
+
+@transaction.atomic
+def confirm_import(*, job: ImportJob, skip_invalid: bool) -> ImportJob:
+    """Queue the import for the background worker and remember the column choices."""
+    from .tasks import import_file
+
+    if job.status != ImportJob.Status.PREVIEW:
+        raise UnusableFile(_("This import was already confirmed."))
+    if job.preview.get("checking"):
+        raise UnusableFile(_("The file is still being checked; wait for the result."))
+    if job.preview.get("message"):
+        raise UnusableFile(job.preview["message"])
+    if job.preview.get("summary", {}).get("invalid") and not skip_invalid:
+        raise UnusableFile(
+            _("Some rows are invalid: correct the file, or choose to skip those rows.")
+        )
+    job.status = ImportJob.Status.QUEUED
+    job.skip_invalid = skip_invalid
+    job.done = job.total = 0
+    job.save(update_fields=["status", "skip_invalid", "done", "total"])
+    if job.overrides:
+        SavedMapping.objects.update_or_create(
+            user=job.user, kind=job.kind, defaults={"overrides": job.overrides}
+        )
+    # The database queue stores the task in this same transaction: a worker sees it
+    # only once the job is committed.
+    import_file.enqueue(job.pk)
+    return job
+
+
+def run_import_job(job_id: int) -> ImportJob:
+    """The background half: write the file, keep the progress and the error report."""
+    job = ImportJob.objects.select_related("into", "user").get(pk=job_id)
+    job.status = ImportJob.Status.RUNNING
+    job.save(update_fields=["status"])
+
+    def progress(done, total):
+        report_progress(ImportJob.objects.filter(pk=job.pk), done=done, total=total)
+
+    try:
+        table, outcome = run_import(
+            bytes(job.data), job.filename, job.kind, into=job.into.code if job.into else None,
+            user=job.user, sheet=job.sheet or None, overrides=job.overrides,
+            skip_invalid=job.skip_invalid, progress=progress,
+        )  # fmt: skip
+    except UnusableFile as error:
+        job.status = ImportJob.Status.FAILED
+        job.outcome = {"message": str(error)}
+    else:
+        job.status = (
+            ImportJob.Status.STOPPED if outcome.stopped else ImportJob.Status.DONE
+        )
+        job.outcome = outcome.as_dict()
+        job.error_report = error_report(table) if table.invalid_rows else None
+        job.done = job.total = outcome.written
+        AccessLog.objects.create(
+            user=job.user, action=AccessLog.Action.IMPORT,
+            target=f"{job.kind}: {job.filename}"[:255], object_id=str(job.pk),
+            details={k: v for k, v in job.outcome.items() if k not in ("errors", "warnings")},
+        )  # fmt: skip
+    job.finished_at = timezone.now()
+    job.save()
+    return job
+
+
+def report_progress(queryset, **values) -> None:
+    """``queryset.update(**values)`` where other requests see it at once.
+
+    The import writes in one transaction; an update made inside it would show only
+    when the import is over. On PostgreSQL the update goes through a connection of its
+    own (Django gives each thread one). SQLite lets one writer at a time, so there the
+    progress shows at the end.
+    """
+    if not connection.in_atomic_block or connection.vendor == "sqlite":
+        queryset.update(**values)
+        return
+
+    def update():
+        try:
+            queryset.update(**values)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=update)
+    thread.start()
+    thread.join()
+
+
+# --- Exports --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_export(*, request, kind: str, unit, as_of, file_format: str) -> ExportJob:
+    """Queue a large export; the file is written by the background worker."""
+    from .tasks import export_file
+
+    job = ExportJob.objects.create(
+        user=request.user, kind=kind, unit=unit, as_of=as_of, file_format=file_format,
+        total=count(kind, unit=unit, user=request.user, day=as_of),
+    )  # fmt: skip
+    log_export(request, kind=kind, unit=unit, as_of=as_of, rows=job.total)
+    export_file.enqueue(job.pk)
+    return job
+
+
+def run_export_job(job_id: int) -> ExportJob:
+    job = ExportJob.objects.select_related("user", "unit").get(pk=job_id)
+    headers, rows = export_rows(job.kind, unit=job.unit, user=job.user, day=job.as_of)
+
+    def counted():
+        for number, row in enumerate(rows, 1):
+            if number % 5000 == 0:
+                ExportJob.objects.filter(pk=job.pk).update(rows=number)
+            yield row
+
+    buffer = io.BytesIO()
+    if job.file_format == "csv":
+        text = io.TextIOWrapper(
+            buffer, encoding="utf-8", newline="", write_through=True
+        )
+        write_csv(text, headers, counted())
+        text.detach()
+    else:
+        write_xlsx(buffer, headers, counted())
+    job.data = buffer.getvalue()
+    job.rows = job.total
+    job.is_finished = True
+    job.save()
+    return job
+
+
+def log_export(request, *, kind: str, unit, as_of, rows: int) -> None:
+    from .audit import log_access
+
+    log_access(
+        request, action=AccessLog.Action.EXPORT, target=f"{kind}: {unit.code}",
+        object_id=unit.code, rows=rows, as_of=as_of.isoformat(),
+    )  # fmt: skip

@@ -1,0 +1,378 @@
+"""Members: one Member and one Membership per new person, updates for known ones.
+
+The rules are the admission service's own (member_checks.py says how); only the
+writing is done in bulk, because calling ``admit_member`` once per row would take
+minutes for a 50,000-row file. New people go in as plain tuples (COPY on PostgreSQL);
+people already on the register are compared as ``values_list`` tuples, and only the
+few whose values changed are loaded as model instances and validated by the model.
+"""
+
+from contextlib import nullcontext
+from datetime import date
+from functools import partial
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from members.models import Member, Membership, StartReason
+from unions.models import UnionUnit
+
+from . import bulk, member_rows, values
+from .background_writer import BackgroundWriter
+from .importing import Importer, Plan, Progress, Run, chunks, refuse
+from .member_checks import (
+    DERIVED_FIELDS,
+    MEMBER_FIELDS,
+    PARSED,
+    DerivedNames,
+    FieldChecks,
+    check_card,
+    check_new_member,
+)
+from .rows import ParsedRow
+from .tables import Table
+
+HISTORY_REASON = "import"
+BATCH = 5000  # rows parsed, checked and written at a time
+# What a current member's row is compared with, in this order.
+_CURRENT = [*MEMBER_FIELDS, "joined_union_on"]
+
+
+class MemberImporter(Importer):
+    def run(self, table: Table, run: Run) -> Plan:
+        """Parse, check and write BATCH rows at a time: PostgreSQL takes in one batch
+        (background_writer.py) while the next is parsed and checked. What needs a
+        query is looked up for the whole file first, from the cells as read, since
+        the writer has the connection meanwhile; if a row turns out invalid, the
+        caller rolls back what was written (``Run.stops``)."""
+        plan = Plan()
+        self._look_up(table)
+        new_members = NewMembers(len(table.data), user=self.user) if run.write else None
+        invalid = False
+        with BackgroundWriter() if run.write else nullcontext() as writer:
+            for batch in table.parse(BATCH, on_head=run.on_head):
+                planned, waiting = len(plan.create), len(self._changed)
+                self._check([row for row in batch if not row.errors], plan)
+                invalid = invalid or any(row.errors for row in batch)
+                _forget_cells(batch, self._changed[waiting:])
+                if new_members and (run.skip_invalid or not invalid):
+                    new_members.write(plan.create[planned:], writer)
+                    _report(writer, run.progress, len(plan.create), len(table.data))
+                _report(writer, run.checked, len(table.rows), len(table.data))
+        for row, unit, membership in self._load(self._changed):
+            self._plan_update(plan, row, unit, membership)
+        if run.write and not run.stops(table):
+            self._write_updates(plan.update)
+        return plan
+
+    def _check(self, rows: list[ParsedRow], plan: Plan) -> None:
+        """Check rows against the register; known people whose row differs wait in
+        ``_changed`` to be checked by the model once the writing is over."""
+        fields = FieldChecks([row.values for row in rows])
+        for row in rows:
+            unit = self._units.get(row.values["unit_code"] or "")
+            if unit is None:
+                self._refuse_unit(row)
+                continue
+            v = row.values
+            if v["cccd"] in self._current:
+                known = self._current[v["cccd"]]
+                if known.unit_id != unit.pk or not _is_unchanged(v, known):
+                    self._changed.append((row, unit, known.membership_id))
+                else:
+                    plan.unchanged += 1
+            elif not v["cccd"] and (key := _person_key(unit.pk, v)) in self._unkeyed:
+                self._plan_update(plan, row, unit, self._unkeyed[key])
+            elif v["cccd"] in self._former:
+                row.error(
+                    "cccd",
+                    _(
+                        "%(name)s is on the register as a former member; readmit them "
+                        "from their record instead of importing."
+                    )
+                    % {"name": self._former[v["cccd"]]},
+                )
+            else:
+                self._plan_create(plan, row, unit, fields)
+
+    def _look_up(self, table: Table) -> None:
+        """The units, and the people already on the register, for the whole file."""
+        self.today = timezone.localdate()
+        self.derived = DerivedNames()
+        self._changed: list[tuple] = []
+        cccds = member_rows.cccds(table.cells("cccd"))
+        codes = set(member_rows.converted(values.code, table.cells("unit_code")))
+        self._units = self._units_for(codes)
+        self._current = self._current_memberships(set(cccds) - {""})
+        self._former = self._former_members(set(cccds) - {""} - set(self._current))
+        self._unkeyed = self._memberships_without_cccd() if "" in cccds else {}
+
+    # --- Looking things up, a few queries for the whole file ---------------------------
+
+    def _units_for(self, codes: set[str]) -> dict[str, UnionUnit]:
+        """Grassroots units by code; "" stands for the --into unit itself."""
+        in_scope = self.units_in_scope().grassroots()
+        units = {}
+        if self.into is not None and self.into.is_grassroots:
+            units[""] = self.into
+            units[self.into.code] = self.into
+            return units
+        for part in chunks(sorted(codes - {""})):
+            units.update({u.code: u for u in in_scope.filter(code__in=part)})
+        return units
+
+    def _refuse_unit(self, row: ParsedRow) -> None:
+        code = row.values["unit_code"]
+        if not code:
+            row.error(
+                "unit_code", _("Say which CĐCS this member belongs to (Mã CĐCS).")
+            )
+        elif self.into is not None and self.into.is_grassroots:
+            row.error(
+                "unit_code",
+                _("This row names CĐCS %(code)s, but the file goes into %(into)s.")
+                % {"code": code, "into": self.into.code},
+            )
+        elif self.into is not None:
+            row.error(
+                "unit_code",
+                _("There is no CĐCS %(code)s under %(into)s.")
+                % {"code": code, "into": self.into.code},
+            )
+        else:
+            row.error(
+                "unit_code",
+                _("There is no CĐCS %(code)s in your scope.") % {"code": code},
+            )
+
+    def _current_memberships(self, cccds: set[str]) -> dict[str, "_Current"]:
+        """Open memberships of the file's CCCDs, as plain tuples."""
+        fields = ["member__cccd", "pk", "unit_id", "card_number"]
+        fields += [f"member__{name}" for name in _CURRENT]
+        open_memberships = Membership.objects.filter(
+            left_on__isnull=True, member__cccd__in=bulk.many(cccds)
+        ).values_list(*fields)
+        return {values[0]: _Current(values) for values in open_memberships}
+
+    def _former_members(self, cccds: set[str]) -> dict[str, str]:
+        """Names of people on the register, by CCCD, with no open membership."""
+        people = Member.objects.filter(cccd__in=bulk.many(cccds))
+        return dict(people.values_list("cccd", "full_name"))
+
+    def _memberships_without_cccd(self) -> dict[tuple, Membership]:
+        """People without a CCCD are matched by unit, name and birth."""
+        unit_ids = sorted({unit.pk for unit in self._units.values()})
+        found = {}
+        for part in chunks(unit_ids):
+            open_memberships = Membership.objects.filter(
+                Q(member__cccd__isnull=True) | Q(member__cccd=""),
+                left_on__isnull=True,
+                unit_id__in=part,
+            ).select_related("member", "unit")
+            for membership in open_memberships:
+                member = membership.member
+                key = _person_key(
+                    membership.unit_id,
+                    {
+                        "full_name": member.full_name,
+                        "birth_date": member.birth_date,
+                        "birth_year": member.birth_year,
+                    },
+                )
+                found[key] = membership
+        return found
+
+    def _load(self, changed: list[tuple]):
+        """(row, unit, Membership instance) for the known people whose row differs."""
+        for part in chunks(changed, 2000):
+            memberships = Membership.objects.select_related("member", "unit").in_bulk(
+                [membership_id for _row, _unit, membership_id in part]
+            )
+            for row, unit, membership_id in part:
+                yield row, unit, memberships[membership_id]
+
+    # --- Checking one row ----------------------------------------------------------------
+
+    def _plan_create(self, plan: Plan, row: ParsedRow, unit, fields) -> None:
+        v = row.values
+        try:
+            fields.check(v)
+            started_on = check_new_member(v, unit=unit, today=self.today)
+        except ValidationError as error:
+            refuse(row, "full_name", error)
+            return
+        plan.create.append((v, unit.pk, started_on, self.derived(v["full_name"])))
+
+    def _plan_update(self, plan: Plan, row: ParsedRow, unit, membership) -> None:
+        if membership.unit_id != unit.pk:
+            row.error(
+                "cccd",
+                _(
+                    "%(name)s is already an active member of %(unit)s. Use the transfer "
+                    "workflow to move them; the import does not move people."
+                )
+                % {"name": membership.member, "unit": membership.unit},
+            )
+            return
+        member = membership.member
+        v = row.values
+        changes = _changes(v, [getattr(member, name) for name in _CURRENT])
+        card_changed = v["card_number"] and v["card_number"] != membership.card_number
+        if not changes and not card_changed:
+            plan.unchanged += 1
+            return
+        for name, value in changes.items():
+            setattr(member, name, value)
+        exclude = [f.name for f in Member._meta.fields if f.name in PARSED]
+        try:
+            member.clean_fields(exclude=exclude)
+            member.clean()
+            check_card(v["card_number"])
+        except ValidationError as error:
+            refuse(row, "full_name", error)
+            return
+        member.set_derived_fields()
+        if card_changed:
+            membership.card_number = v["card_number"]
+        plan.update.append((member, membership, bool(changes), bool(card_changed)))
+
+    # --- Writing ---------------------------------------------------------------------------
+
+    def _write_updates(self, updates: list) -> None:
+        members = [member for member, _, changed, _ in updates if changed]
+        memberships = [membership for _, membership, _, card in updates if card]
+        Member.objects.bulk_update(
+            members, [*_CURRENT, *DERIVED_FIELDS[1:]], batch_size=bulk.BATCH_SIZE
+        )
+        Membership.objects.bulk_update(
+            memberships, ["card_number"], batch_size=bulk.BATCH_SIZE
+        )
+        for model, objects in ((Member, members), (Membership, memberships)):
+            bulk.insert_history(
+                model, objects, history_type="~", user=self.user, reason=HISTORY_REASON
+            )
+
+
+class NewMembers:
+    """Writes planned new members: one Member, one Membership and their history rows
+    each, as tuples with primary keys reserved for up to ``count`` people."""
+
+    def __init__(self, count: int, *, user):
+        history = {
+            "history_date": timezone.now(),
+            "history_type": "+",
+            "history_user_id": getattr(user, "pk", None),
+            "history_change_reason": HISTORY_REASON,
+        }
+        self.members = bulk.Rows(Member)
+        self.memberships = bulk.Rows(Membership)
+        self.member_history = bulk.Rows(Member.history.model, numbered=True, **history)
+        self.membership_history = bulk.Rows(
+            Membership.history.model, numbered=True, **history
+        )
+        # Reserved before the writer thread takes the connection.
+        self.member_ids = iter(bulk.reserve_ids(Member, count))
+        self.membership_ids = iter(bulk.reserve_ids(Membership, count))
+
+    def write(self, entries: list[tuple], writer: BackgroundWriter) -> None:
+        people, joinings = [], []
+        for entry in entries:
+            member_id = next(self.member_ids)
+            people.append(_member_record(entry, member_id))
+            joinings.append(
+                _membership_record(entry, next(self.membership_ids), member_id)
+            )
+        # Memberships first: the trigger keeping Member.current_unit (members/
+        # triggers.py) then finds no member row to update, and each member row is
+        # written once, already holding its one open membership's unit and start
+        # (_member_record), instead of being written and then rewritten.
+        memberships, members = self.memberships, self.members
+        writer.write(memberships, [memberships.row(r) for r in joinings])
+        writer.write(members, [members.row(r) for r in people])
+        writer.write(self.member_history, [self.member_history.row(r) for r in people])
+        writer.write(
+            self.membership_history, [self.membership_history.row(r) for r in joinings]
+        )
+
+
+class _Current:
+    """An open membership found for a CCCD of the file, from one values_list row."""
+
+    __slots__ = ("membership_id", "unit_id", "card_number", "values")
+
+    def __init__(self, row: tuple):
+        _cccd, self.membership_id, self.unit_id, self.card_number, *self.values = row
+
+
+def _changes(v: dict, current: list) -> dict:
+    """The fields a row would change on the register: only the cells that are filled."""
+    changes = {
+        name: v[name]
+        for name, value in zip(MEMBER_FIELDS, current, strict=False)
+        if v[name] not in ("", None, False) and value != v[name]
+    }
+    if v["joined_on"] and v["joined_on"] != current[-1]:
+        changes["joined_union_on"] = v["joined_on"]
+    return changes
+
+
+def _is_unchanged(v: dict, known: _Current) -> bool:
+    card_changed = v["card_number"] and v["card_number"] != known.card_number
+    return not card_changed and not _changes(v, known.values)
+
+
+def _member_record(entry: tuple, pk: int) -> dict:
+    """The column values of a new Member (the others take their defaults)."""
+    v, unit_id, started_on, derived = entry
+    record = {name: v[name] for name in MEMBER_FIELDS}
+    record.update(zip(DERIVED_FIELDS, derived, strict=True))
+    record["id"] = pk
+    record["joined_union_on"] = v["joined_on"]
+    record["current_unit_id"] = unit_id
+    record["current_since"] = started_on
+    if v["birth_date"]:
+        record["birth_year"] = v["birth_date"].year
+    return record
+
+
+def _forget_cells(batch: list[ParsedRow], waiting: list[tuple]) -> None:
+    """Let go of the cells as read of the rows that are valid for good: only invalid
+    rows go into the error report, and at 100,000 rows the cells are a third of the
+    import's memory. Rows still waiting for the model's check keep theirs."""
+    kept = {id(row) for row, _unit, _membership in waiting}
+    for row in batch:
+        if not row.errors and id(row) not in kept:
+            row.raw = []
+
+
+def _report(writer, progress: Progress | None, done: int, total: int) -> None:
+    """Report progress once what came before is written (on the writer's thread)."""
+    if progress is None:
+        return
+    if writer is None:
+        progress(done, total)
+    else:
+        writer.then(partial(progress, done, total))
+
+
+def _membership_record(entry: tuple, pk: int, member_id: int) -> dict:
+    v, unit_id, started_on, _names = entry
+    return {
+        "id": pk,
+        "member_id": member_id,
+        "unit_id": unit_id,
+        "started_on": started_on,
+        "start_reason": StartReason.ADMITTED,
+        "card_number": v["card_number"],
+    }
+
+
+def _person_key(unit_id: int, values: dict) -> tuple:
+    from registry.text import fold
+
+    born = values.get("birth_date") or values.get("birth_year")
+    if isinstance(born, date):
+        born = born.isoformat()
+    return unit_id, fold(values["full_name"]), born

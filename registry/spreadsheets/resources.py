@@ -1,0 +1,74 @@
+"""django-import-export resources for the admin's small reference lists.
+
+django-import-export serves well here: a few hundred industrial zones, units or
+employers, edited by an administrator, with its own preview and formats. Industrial
+zones are imported and exported there. Units, employers and agreements are only
+exported from the admin: importing them must go through the unit services and the
+user's scope, which the "Nhập dữ liệu" page (registry.spreadsheets) does; a
+ModelResource would write rows past both. Member lists never go through it — see
+bench/import_export.py for why (tens of times slower at 100,000 rows).
+"""
+
+from import_export import fields, resources
+
+from unions.models import CollectiveAgreement, Employer, IndustrialZone, UnionUnit
+
+
+class IndustrialZoneResource(resources.ModelResource):
+    code = fields.Field(attribute="code", column_name="Mã")
+    name = fields.Field(attribute="name", column_name="Tên khu công nghiệp")
+
+    class Meta:
+        model = IndustrialZone
+        import_id_fields = ["code"]
+        fields = ["code", "name"]
+        clean_model_instances = True
+        skip_unchanged = True
+
+
+class UnionUnitResource(resources.ModelResource):
+    code = fields.Field(attribute="code", column_name="Mã đơn vị")
+    name = fields.Field(attribute="name", column_name="Tên đơn vị")
+    kind = fields.Field(attribute="get_kind_display", column_name="Loại đơn vị")
+    founded_on = fields.Field(attribute="founded_on", column_name="Ngày thành lập")
+    dissolved_on = fields.Field(attribute="dissolved_on", column_name="Ngày giải thể")
+
+    class Meta:
+        model = UnionUnit
+        fields = ["code", "name", "kind", "founded_on", "dissolved_on"]
+
+
+class EmployerResource(resources.ModelResource):
+    tax_code = fields.Field(attribute="tax_code", column_name="Mã số thuế")
+    name = fields.Field(attribute="name", column_name="Tên đơn vị sử dụng lao động")
+    kind = fields.Field(attribute="get_kind_display", column_name="Loại hình")
+    workers = fields.Field(attribute="workers", column_name="Số lao động")
+    managing_unit = fields.Field(
+        attribute="managing_unit__code", column_name="Mã công đoàn cấp trên quản lý"
+    )
+    grassroots_union = fields.Field(
+        attribute="grassroots_union__code", column_name="Mã CĐCS"
+    )
+
+    class Meta:
+        model = Employer
+        fields = [
+            "tax_code",
+            "name",
+            "kind",
+            "workers",
+            "managing_unit",
+            "grassroots_union",
+        ]
+
+
+class CollectiveAgreementResource(resources.ModelResource):
+    tax_code = fields.Field(attribute="employer__tax_code", column_name="Mã số thuế")
+    signed_on = fields.Field(attribute="signed_on", column_name="Ngày ký")
+    effective_on = fields.Field(attribute="effective_on", column_name="Ngày hiệu lực")
+    expires_on = fields.Field(attribute="expires_on", column_name="Ngày hết hạn")
+    grade = fields.Field(attribute="grade", column_name="Xếp loại")
+
+    class Meta:
+        model = CollectiveAgreement
+        fields = ["tax_code", "signed_on", "effective_on", "expires_on", "grade"]

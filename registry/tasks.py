@@ -1,0 +1,21 @@
+"""Background jobs (Django's Tasks API, django-tasks-db queue): run them with
+``python manage.py db_worker`` — any number of workers, on any machine."""
+
+from django_tasks import task
+
+from . import services
+
+
+@task()
+def check_file(job_id: int, check: int) -> None:
+    services.run_check_job(job_id, check)
+
+
+@task()
+def import_file(job_id: int) -> None:
+    services.run_import_job(job_id)
+
+
+@task()
+def export_file(job_id: int) -> None:
+    services.run_export_job(job_id)

@@ -1,0 +1,201 @@
+"""Upload → preview → confirm → progress → summary and error report; exports."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import services
+from .forms_imports import ExportForm, UploadForm
+from .models import ExportJob, ImportJob
+from .spreadsheets.exporting import count, export_rows
+from .spreadsheets.headers import FIELDS
+from .spreadsheets.reading import UnusableFile
+from .spreadsheets.reports import template
+from .spreadsheets.writing import csv_lines, xlsx_bytes
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Bigger exports to .xlsx go to the background worker; CSV always streams.
+EXPORT_INLINE_ROWS = 20_000
+
+
+def _job(request, pk):
+    return get_object_or_404(
+        ImportJob.objects.select_related("into"), pk=pk, user=request.user
+    )
+
+
+@login_required
+@permission_required("registry.import_data", raise_exception=True)
+def import_upload(request):
+    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = services.start_import(
+                user=request.user, kind=form.cleaned_data["kind"], filename=upload.name,
+                data=upload.read(), into=form.cleaned_data["into"],
+            )  # fmt: skip
+        except UnusableFile as error:
+            form.add_error("file", str(error))
+        else:
+            return redirect("import_preview", pk=job.pk)
+    jobs = ImportJob.objects.filter(user=request.user).defer("data", "error_report")[
+        :10
+    ]
+    return render(request, "registry/import_upload.html", {"form": form, "jobs": jobs})
+
+
+@login_required
+@permission_required("registry.import_data", raise_exception=True)
+def import_preview(request, pk):
+    job = _job(request, pk)
+    if job.status != ImportJob.Status.PREVIEW:
+        return redirect("import_progress", pk=job.pk)
+    if request.headers.get("X-Partial"):
+        context = {"job": job, "preview": job.preview}
+        return render(request, "registry/import_preview.html#status", context)
+    fields = [(f.key, f.verbose_name) for f in FIELDS[job.kind]]
+    preview = job.preview
+    # The values as understood, for the columns that hold anything in these rows.
+    filled = {
+        key
+        for row in preview.get("rows", [])
+        for key, value in row["values"].items()
+        if value not in ("", None, False)
+    }
+    shown = [(key, name) for key, name in fields if key in filled]
+    context = {
+        "job": job,
+        "preview": preview,
+        "fields": fields,
+        "shown_names": [name for key, name in shown],
+        "shown_rows": [
+            (row["number"], row["ok"], [row["values"].get(key) for key, name in shown])
+            for row in preview.get("rows", [])
+        ],
+    }
+    return render(request, "registry/import_preview.html", context)
+
+
+@login_required
+@permission_required("registry.import_data", raise_exception=True)
+@require_POST
+def import_remap(request, pk):
+    job = _job(request, pk)
+    keys = {f.key for f in FIELDS[job.kind]} | {""}
+    choices = {
+        column["label"]: request.POST[f"column-{column['index']}"]
+        for column in job.preview.get("columns", [])
+        if request.POST.get(f"column-{column['index']}") in keys
+    }
+    services.remap(job=job, sheet=request.POST.get("sheet", job.sheet), choices=choices)
+    messages.success(request, _("The file is being read again with your choices."))
+    return redirect("import_preview", pk=job.pk)
+
+
+@login_required
+@permission_required("registry.import_data", raise_exception=True)
+@require_POST
+def import_confirm(request, pk):
+    job = _job(request, pk)
+    try:
+        services.confirm_import(
+            job=job, skip_invalid=bool(request.POST.get("skip_invalid"))
+        )
+    except UnusableFile as error:
+        messages.error(request, str(error))
+        return redirect("import_preview", pk=job.pk)
+    return redirect("import_progress", pk=job.pk)
+
+
+@login_required
+@permission_required("registry.import_data", raise_exception=True)
+def import_progress(request, pk):
+    job = _job(request, pk)
+    context = {"job": job, "outcome": job.outcome}
+    if request.headers.get("X-Partial"):
+        return render(request, "registry/import_progress.html#status", context)
+    return render(request, "registry/import_progress.html", context)
+
+
+@login_required
+@permission_required("registry.import_data", raise_exception=True)
+def import_report(request, pk):
+    job = _job(request, pk)
+    if not job.error_report:
+        raise Http404
+    response = HttpResponse(bytes(job.error_report), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="loi-{job.pk}.xlsx"'
+    return response
+
+
+@login_required
+def import_template(request, kind):
+    if kind not in FIELDS:
+        raise Http404
+    response = HttpResponse(template(kind), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="mau-{kind}.xlsx"'
+    return response
+
+
+@login_required
+@permission_required("members.export_member", raise_exception=True)
+def export(request):
+    form = ExportForm(request.GET or None, user=request.user)
+    if not form.is_valid():
+        jobs = ExportJob.objects.filter(user=request.user).defer("data")[:10]
+        return render(request, "registry/export.html", {"form": form, "jobs": jobs})
+    kind, unit = form.cleaned_data["kind"], form.cleaned_data["unit"]
+    as_of = form.cleaned_data["as_of"] or timezone.localdate()
+    file_format = form.cleaned_data["file_format"]
+    filename = f"{kind}-{unit.code}-{as_of:%Y%m%d}.{file_format}"
+    if file_format == "csv":
+        services.log_export(
+            request,
+            kind=kind,
+            unit=unit,
+            as_of=as_of,
+            rows=count(kind, unit=unit, user=request.user, day=as_of),
+        )
+        headers, rows = export_rows(kind, unit=unit, user=request.user, day=as_of)
+        response = StreamingHttpResponse(
+            csv_lines(headers, rows), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+    total = count(kind, unit=unit, user=request.user, day=as_of)
+    if total > EXPORT_INLINE_ROWS:
+        job = services.start_export(
+            request=request, kind=kind, unit=unit, as_of=as_of, file_format=file_format
+        )
+        return redirect("export_progress", pk=job.pk)
+    services.log_export(request, kind=kind, unit=unit, as_of=as_of, rows=total)
+    headers, rows = export_rows(kind, unit=unit, user=request.user, day=as_of)
+    response = HttpResponse(xlsx_bytes(headers, rows), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@permission_required("members.export_member", raise_exception=True)
+def export_progress(request, pk):
+    job = get_object_or_404(ExportJob.objects.defer("data"), pk=pk, user=request.user)
+    if request.headers.get("X-Partial"):
+        return render(request, "registry/export.html#job", {"job": job})
+    return render(request, "registry/export.html", {"job": job})
+
+
+@login_required
+@permission_required("members.export_member", raise_exception=True)
+def export_download(request, pk):
+    job = get_object_or_404(ExportJob, pk=pk, user=request.user, is_finished=True)
+    import io
+
+    filename = f"{job.kind}-{job.unit.code}-{job.as_of:%Y%m%d}.{job.file_format}"
+    return FileResponse(
+        io.BytesIO(bytes(job.data)), as_attachment=True, filename=filename
+    )

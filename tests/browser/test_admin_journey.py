@@ -1,0 +1,69 @@
+"""The Vietnamese admin: the indented unit tree, and moving a CĐCS with the date widget."""
+
+from datetime import date
+
+from playwright.sync_api import expect
+
+from tests.browsing import screenshot, sign_in
+from unions.models import UnionUnit, UnitMove
+
+
+def test_an_officer_moves_a_cdcs_in_the_admin_tree(
+    page, provincial_officer, cdcs, other_district
+):
+    sign_in(page, "canbo_tinh")
+    page.goto("/admin/unions/unionunit/")
+
+    expect(page.get_by_role("link", name="CDCS-A")).to_be_visible()
+    assert page.get_by_text("khoảng").count() == 0  # SQLite counts exactly
+    screenshot(page, "admin_unit_tree_vi")
+
+    page.get_by_role("link", name="CDCS-A").click()
+    page.get_by_role("link", name="Điều chuyển trong cây").click()
+    page.fill("#id_new_parent", "cd-xa-1")
+    page.fill("#id_moved_on", "01/07/2025")
+    page.fill("#id_decision", "15/QĐ-LĐLĐ")
+    screenshot(page, "admin_unit_move_vi")
+    page.get_by_role("button", name="Lưu").click()
+
+    expect(page.get_by_text("Đã chuyển về trực thuộc CD-XA-1")).to_be_visible()
+    move = UnitMove.objects.get()
+    assert (move.to_parent, move.moved_on) == (other_district, date(2025, 7, 1))
+    assert UnionUnit.objects.get(code="CDCS-A").get_parent() == other_district
+    screenshot(page, "admin_unit_after_move_vi")
+
+
+def test_a_refused_move_shows_the_reason_in_vietnamese(
+    page, provincial_officer, cdcs, other_cdcs
+):
+    sign_in(page, "canbo_tinh")
+    page.goto(f"/admin/unions/unionunit/{cdcs.pk}/move/")
+
+    page.fill("#id_new_parent", "CDCS-B")
+    page.fill("#id_moved_on", "01/07/2025")
+    page.get_by_role("button", name="Lưu").click()
+
+    expect(page.locator(".errornote")).to_be_visible()
+    expect(page.get_by_text("CDCS-B").first).to_be_visible()
+    assert not UnitMove.objects.exists()
+    screenshot(page, "admin_unit_move_refused_vi")
+
+
+def test_the_employer_list_in_english_and_on_a_phone(
+    browser, live_server, provincial_officer, employer
+):
+    for name, options in [
+        ("admin_employers_en", {"locale": "en-US"}),
+        (
+            "admin_employers_phone_vi",
+            {"locale": "vi-VN", "viewport": {"width": 390, "height": 844}},
+        ),
+    ]:
+        context = browser.new_context(base_url=live_server.url, **options)
+        page = context.new_page()
+        sign_in(page, "canbo_tinh")
+        page.goto("/admin/unions/employer/")
+
+        expect(page.get_by_text(employer.tax_code)).to_be_visible()
+        screenshot(page, name)
+        context.close()

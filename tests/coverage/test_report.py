@@ -1,0 +1,152 @@
+import random
+from datetime import date
+
+import pytest
+
+from members.models import LeaveReason, StartReason
+from tests.factories import MembershipFactory, UnionUnitFactory
+from unions.coverage.report import period_report
+
+from .test_rollups_match_a_recount import (
+    build_tree,
+    employer_steps,
+    membership_steps,
+    random_day,
+    refresh,
+    tree_steps,
+)
+
+pytestmark = pytest.mark.django_db
+
+YEAR = (date(2024, 1, 1), date(2024, 12, 31))
+
+
+def transfer(member_from, to_unit, day):
+    """Close a membership by transfer and open the next one on the same day."""
+    member_from.left_on, member_from.leave_reason = day, LeaveReason.TRANSFER
+    member_from.save()
+    return MembershipFactory(
+        member=member_from.member,
+        unit=to_unit,
+        started_on=day,
+        start_reason=StartReason.TRANSFERRED,
+    )
+
+
+def row_of(report, unit):
+    return next(row for row in report.rows if row.unit == unit)
+
+
+def test_the_identity_holds_for_every_row_and_the_total_on_random_histories():
+    rng = random.Random(11)
+    root, provinces, uppers, grassroots = build_tree()
+    membership_steps(rng, grassroots, 80)
+    employer_steps(rng, uppers, grassroots)
+    tree_steps(rng, provinces, uppers, grassroots)
+    membership_steps(rng, grassroots, 30)
+
+    for unit in refresh([root, *provinces, *uppers, grassroots[0]]):
+        for _ in range(3):
+            starts_on = random_day(rng, date(2014, 1, 1))
+            ends_on = random_day(rng, starts_on)
+            report = period_report(unit, starts_on, ends_on)
+            for row in [*report.rows, report.total]:
+                assert row.balance == row.members_at_end, (unit, starts_on, ends_on)
+                assert (
+                    row.cdcs_at_start + row.founded - row.dissolved == row.cdcs_at_end
+                )
+
+
+def test_the_start_of_a_period_is_the_end_of_the_one_before():
+    rng = random.Random(12)
+    root, provinces, uppers, grassroots = build_tree()
+    membership_steps(rng, grassroots, 60)
+
+    first = period_report(root, date(2023, 1, 1), date(2023, 12, 31))
+    second = period_report(root, *YEAR)
+
+    assert second.total.members_at_start == first.total.members_at_end
+
+
+def test_a_transfer_inside_one_child_is_neither_in_nor_out(province, district, cdcs):
+    sibling = UnionUnitFactory(parent=district)
+    transfer(
+        MembershipFactory(unit=cdcs, started_on=date(2020, 1, 1)),
+        sibling,
+        date(2024, 5, 1),
+    )
+
+    row = row_of(period_report(province, *YEAR), district)
+
+    assert (row.transferred_in, row.transferred_out, row.left_total) == (0, 0, 0)
+    assert row.members_at_start == row.members_at_end == 1
+
+
+def test_a_transfer_between_children_is_out_of_one_and_into_the_other(
+    province, district, other_district, cdcs, other_cdcs
+):
+    transfer(
+        MembershipFactory(unit=cdcs, started_on=date(2020, 1, 1)),
+        other_cdcs,
+        date(2025, 8, 1),
+    )
+
+    report = period_report(province, date(2025, 1, 1), date(2025, 12, 31))
+
+    assert row_of(report, district).transferred_out == 1
+    assert row_of(report, other_district).transferred_in == 1
+    assert (report.total.transferred_in, report.total.transferred_out) == (1, 1)
+
+
+def test_departures_are_counted_by_reason(province, district, cdcs):
+    for reason in (LeaveReason.RETIRED, LeaveReason.RETIRED, LeaveReason.DECEASED):
+        MembershipFactory(
+            unit=cdcs,
+            started_on=date(2020, 1, 1),
+            left_on=date(2024, 6, 1),
+            leave_reason=reason,
+        )
+    MembershipFactory(unit=cdcs, started_on=date(2024, 2, 1))
+
+    report = period_report(province, *YEAR)
+    row = row_of(report, district)
+
+    assert (row.left_by("retired"), row.left_by("deceased"), row.admitted) == (2, 1, 1)
+    assert report.left_reasons == ["retired", "deceased"]
+
+
+def test_a_membership_ending_on_the_first_day_is_in_the_period(
+    province, district, cdcs
+):
+    MembershipFactory(
+        unit=cdcs, started_on=date(2020, 1, 1), left_on=YEAR[0], leave_reason="left_job"
+    )
+
+    row = row_of(period_report(province, *YEAR), district)
+
+    assert (row.members_at_start, row.left_total, row.members_at_end) == (1, 1, 0)
+
+
+def test_cdcs_founded_and_dissolved_in_the_period(province, district):
+    UnionUnitFactory(parent=district, founded_on=date(2024, 3, 1))
+    UnionUnitFactory(
+        parent=district, founded_on=date(2010, 1, 1), dissolved_on=date(2024, 12, 31)
+    )
+
+    row = row_of(period_report(province, *YEAR), district)
+
+    assert (row.cdcs_at_start, row.founded, row.dissolved, row.cdcs_at_end) == (
+        1,
+        1,
+        1,
+        1,
+    )
+
+
+def test_the_report_of_a_cdcs_is_its_own_single_row(cdcs):
+    MembershipFactory(unit=cdcs, started_on=date(2024, 2, 1))
+
+    report = period_report(cdcs, *YEAR)
+
+    assert [row.unit for row in report.rows] == [cdcs]
+    assert report.total.admitted == 1

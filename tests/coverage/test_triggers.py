@@ -1,0 +1,63 @@
+from datetime import date
+
+import pytest
+from django.db import connection
+
+from tests.factories import EmployerFactory, MembershipFactory
+from unions.coverage import spells, triggers
+from unions.coverage.figures import coverage
+from unions.models import EmployerSpell, MemberTally, StaleEmployer
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_trigger_is_installed_after_migrating():
+    assert triggers.installed(connection) == set(triggers._trigger_tables())
+
+
+def test_lost_triggers_are_reinstalled_and_the_tally_recounted(province, cdcs):
+    triggers.uninstall(connection)  # what SQLite does when a migration rebuilds a table
+    MembershipFactory(unit=cdcs, started_on=date(2020, 1, 1))
+    assert coverage(province).members == 0
+
+    repaired = triggers.ensure(connection)
+
+    assert repaired
+    assert coverage(province).members == 1
+    assert triggers.tally_differences(connection) == 0
+
+
+def test_nothing_is_repaired_when_the_triggers_are_there(province):
+    assert not triggers.ensure(connection)
+
+
+def test_a_full_rebuild_gives_the_same_tally(province, cdcs):
+    MembershipFactory.create_batch(3, unit=cdcs, started_on=date(2020, 1, 1))
+    before = set(MemberTally.objects.values_list("path", "span", "starts_on", "net"))
+
+    triggers.rebuild_tally(connection)
+
+    assert (
+        set(MemberTally.objects.values_list("path", "span", "starts_on", "net"))
+        == before
+    )
+
+
+def test_writing_an_employer_queues_it_and_reading_figures_empties_the_queue(
+    province, district
+):
+    employer = EmployerFactory(managing_unit=district, workers=50)
+    assert StaleEmployer.objects.filter(employer_id=employer.pk).exists()
+
+    coverage(province)
+
+    assert not StaleEmployer.objects.exists()
+    assert EmployerSpell.objects.filter(employer=employer).count() == 1
+
+
+def test_rebuilding_the_spells_keeps_the_figures(province, district, employer):
+    before = coverage(province)
+
+    spells.rebuild()
+
+    assert coverage(province) == before

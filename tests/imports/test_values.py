@@ -1,0 +1,86 @@
+from datetime import date, datetime
+
+import pytest
+
+from registry.spreadsheets import values
+from registry.spreadsheets.values import BadValue
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("08/03/1990", date(1990, 3, 8)),
+        ("8-3-1990", date(1990, 3, 8)),
+        ("08.03.1990", date(1990, 3, 8)),
+        ("1990-03-08", date(1990, 3, 8)),
+        (32940.0, date(1990, 3, 8)),  # an Excel serial date
+        (datetime(1990, 3, 8), date(1990, 3, 8)),
+        (date(1990, 3, 8), date(1990, 3, 8)),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_dates_are_read_in_every_usual_shape(cell, expected):
+    assert values.parse_date(cell) == expected
+
+
+def test_a_birth_year_alone_is_a_year():
+    assert values.parse_date("1985", allow_year=True) == 1985
+    assert values.parse_date(1985.0, allow_year=True) == 1985
+
+
+def test_a_month_that_does_not_exist_is_refused():
+    with pytest.raises(BadValue):
+        values.parse_date("31/02/1990")
+
+
+def test_text_that_is_no_date_is_refused():
+    with pytest.raises(BadValue):
+        values.parse_date("tháng ba")
+
+
+def test_a_cccd_that_lost_its_leading_zeros_gets_them_back():
+    assert values.id_number(1090012345.0) == ("001090012345", "")
+
+
+def test_an_old_nine_digit_id_card_is_kept_apart():
+    assert values.id_number("012345678") == ("", "012345678")
+
+
+def test_an_id_number_of_the_wrong_length_is_refused():
+    with pytest.raises(BadValue):
+        values.id_number("12345")
+
+
+def test_digits_restore_the_zeros_of_a_numeric_tax_code():
+    assert values.digits(100109106.0, length=10, label="MST") == "0100109106"
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [("Nam", "M"), ("NỮ", "F"), ("nu", "F"), ("M", "M"), ("", "")],
+)
+def test_gender_is_read_leniently(cell, expected):
+    assert values.gender(cell) == expected
+
+
+def test_names_in_capitals_become_title_case():
+    assert values.name("NGUYỄN  VĂN   AN") == "Nguyễn Văn An"
+
+
+def test_nfd_text_becomes_nfc():
+    decomposed = "Nguye\u0302\u0303n"
+
+    assert values.text(decomposed) == "Nguyễn"
+
+
+def test_formula_looking_text_is_neutralised_and_read_back():
+    neutral = values.neutralise("=HYPERLINK(1)")
+
+    assert neutral == "'=HYPERLINK(1)"
+    assert values.text(neutral) == "=HYPERLINK(1)"
+
+
+@pytest.mark.parametrize("cell", ["x", "X", "có", "1", True])
+def test_ticks_mean_yes(cell):
+    assert values.yes_no(cell) is True

@@ -1,0 +1,207 @@
+import pytest
+from django.urls import reverse
+
+from members.models import Member
+from registry.models import AccessLog, ImportJob, SavedMapping
+from tests.factories import MemberFactory, MembershipFactory
+from tests.imports import files
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["STT", "Họ và tên", "Ngày", "Giới tính", "Số CCCD", "Ngày kết nạp"]
+LAN = [1, "Nguyễn Thị Lan", "08/03/1990", "Nữ", "001190012345", "01/05/2015"]
+CLEAR_HEADER = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Ngày kết nạp"]
+BAD = [2, "Trần Văn Bình", "12/11/1985", "Nam", "123", "01/05/2016"]
+
+
+def upload(client, data, name="ds.xlsx", *, into, kind="members"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(
+        reverse("import_upload"),
+        {"kind": kind, "into": into.pk, "file": SimpleUploadedFile(name, data)},
+    )
+
+
+def test_upload_shows_a_preview_and_writes_nothing(client, officer, cdcs):
+    client.force_login(officer)
+
+    response = upload(client, files.xlsx([HEADER, LAN, BAD]), into=cdcs)
+
+    job = ImportJob.objects.get()
+    assert response.url == reverse("import_preview", args=[job.pk])
+    page = client.get(response.url).content.decode()
+    assert "Nguyễn Thị Lan" in page and "123" in page
+    assert not Member.objects.exists()
+
+
+def test_a_file_that_is_not_a_spreadsheet_gets_a_clear_message(client, officer, cdcs):
+    client.force_login(officer)
+
+    response = upload(client, b"%PDF-1.4", "x.pdf", into=cdcs)
+
+    assert response.status_code == 200
+    assert not ImportJob.objects.exists()
+    assert response.context["form"].errors["file"]
+
+
+def test_correcting_a_column_remembers_it_for_the_next_upload(
+    client, officer, cdcs, django_capture_on_commit_callbacks
+):
+    client.force_login(officer)
+    upload(client, files.xlsx([HEADER, LAN]), into=cdcs)
+    job = ImportJob.objects.get()
+    column = next(c for c in job.preview["columns"] if c["label"] == "Ngày")
+
+    client.post(
+        reverse("import_remap", args=[job.pk]),
+        {f"column-{column['index']}": "birth_date"},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("import_confirm", args=[job.pk]))
+
+    assert Member.objects.get().birth_date.year == 1990
+    assert SavedMapping.objects.get(user=officer).overrides == {"ngay": "birth_date"}
+    upload(client, files.xlsx([HEADER, [*LAN[:4], "001190099999", LAN[5]]]), into=cdcs)
+    assert (
+        ImportJob.objects.first().preview["rows"][0]["values"]["birth_date"]
+        == "08/03/1990"
+    )
+
+
+def test_confirm_runs_the_job_and_offers_the_error_report(
+    client, officer, cdcs, django_capture_on_commit_callbacks
+):
+    client.force_login(officer)
+    upload(client, files.xlsx([CLEAR_HEADER, LAN, BAD]), into=cdcs)
+    job = ImportJob.objects.get()
+
+    response = client.post(
+        reverse("import_confirm", args=[job.pk]), {"skip_invalid": "1"}
+    )
+
+    job.refresh_from_db()
+    assert response.url == reverse("import_progress", args=[job.pk])
+    assert job.status == ImportJob.Status.DONE
+    assert job.outcome["written"] == 1, job.outcome
+    report = client.get(reverse("import_report", args=[job.pk]))
+    assert report["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert AccessLog.objects.filter(action=AccessLog.Action.IMPORT).exists()
+
+
+def test_confirm_refuses_invalid_rows_unless_told_to_skip_them(client, officer, cdcs):
+    client.force_login(officer)
+    upload(client, files.xlsx([HEADER, LAN, BAD]), into=cdcs)
+    job = ImportJob.objects.get()
+
+    client.post(reverse("import_confirm", args=[job.pk]))
+
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.PREVIEW
+    assert not Member.objects.exists()
+
+
+def test_another_users_import_is_a_404(client, officer, provincial_officer, cdcs):
+    client.force_login(provincial_officer)
+    upload(client, files.xlsx([HEADER, LAN]), into=cdcs)
+    job = ImportJob.objects.get()
+    client.force_login(officer)
+
+    assert client.get(reverse("import_preview", args=[job.pk])).status_code == 404
+
+
+def test_a_unit_outside_the_scope_cannot_be_chosen(client, officer, other_cdcs):
+    client.force_login(officer)
+
+    response = upload(client, files.xlsx([HEADER, LAN]), into=other_cdcs)
+
+    assert response.status_code == 200
+    assert "into" in response.context["form"].errors
+
+
+def test_a_grassroots_officer_may_not_import(client, grassroots_officer):
+    client.force_login(grassroots_officer)
+
+    assert client.get(reverse("import_upload")).status_code == 403
+
+
+def test_the_member_template_has_the_canonical_headers(client, officer):
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    client.force_login(officer)
+
+    response = client.get(reverse("import_template", args=["members"]))
+
+    rows = (
+        CalamineWorkbook.from_filelike(io.BytesIO(response.content))
+        .get_sheet_by_index(0)
+        .to_python()
+    )
+    assert rows[0][:3] == ["STT", "Họ và tên", "Ngày sinh"]
+
+
+def test_csv_export_streams_the_scope_and_is_logged(client, officer, cdcs):
+    MembershipFactory(member=MemberFactory(full_name="Lê Thị Hà"), unit=cdcs)
+    client.force_login(officer)
+
+    response = client.get(
+        reverse("export"), {"kind": "members", "unit": cdcs.pk, "file_format": "csv"}
+    )
+
+    assert (
+        b"".join(response.streaming_content).decode("utf-8-sig").count("Lê Thị Hà") == 1
+    )
+    assert AccessLog.objects.filter(action=AccessLog.Action.EXPORT).exists()
+
+
+def test_xlsx_export_of_a_small_list_downloads_at_once(client, officer, cdcs):
+    client.force_login(officer)
+
+    response = client.get(
+        reverse("export"),
+        {
+            "kind": "members",
+            "unit": cdcs.pk,
+            "file_format": "xlsx",
+            "as_of": "01/01/2024",
+        },
+    )
+
+    assert response["Content-Disposition"].startswith("attachment")
+
+
+def test_a_big_xlsx_export_runs_as_a_job(
+    client, officer, cdcs, monkeypatch, django_capture_on_commit_callbacks
+):
+    from registry import views_imports
+
+    monkeypatch.setattr(views_imports, "EXPORT_INLINE_ROWS", 0)
+    MembershipFactory(member=MemberFactory(), unit=cdcs)
+    client.force_login(officer)
+
+    response = client.get(
+        reverse("export"), {"kind": "members", "unit": cdcs.pk, "file_format": "xlsx"}
+    )
+
+    download = client.get(response.url.rstrip("/") + "/download/")
+    assert download.status_code == 200
+
+
+def test_export_of_a_unit_outside_the_scope_is_refused(client, officer, other_cdcs):
+    client.force_login(officer)
+
+    response = client.get(
+        reverse("export"),
+        {"kind": "members", "unit": other_cdcs.pk, "file_format": "csv"},
+    )
+
+    assert response.status_code == 200
+    assert "unit" in response.context["form"].errors
+
+
+def test_a_leader_may_not_export_members(client, leader, province):
+    client.force_login(leader)
+
+    assert client.get(reverse("export")).status_code == 403

@@ -1,0 +1,120 @@
+import pytest
+from django.urls import reverse
+
+from tests.factories import EmployerFactory, UnionUnitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_unit_tree_shows_the_officers_subtree_only(
+    client, officer, district, other_district
+):
+    client.force_login(officer)
+
+    response = client.get(reverse("unions:unit_tree"))
+
+    assert response.status_code == 200
+    assert district.name in response.text
+    assert other_district.name not in response.text
+
+
+def test_unit_tree_counts_active_grassroots_unions_under_each_unit(
+    client, provincial_officer, province, district, cdcs
+):
+    UnionUnitFactory(parent=district, code="CDCS-OLD", dissolved_on="2020-01-01")
+    client.force_login(provincial_officer)
+
+    response = client.get(reverse("unions:unit_tree"))
+
+    units = {unit.code: unit for unit in response.context["units"]}
+    assert units["CD-KCN"].grassroots_count == 1
+    assert units["LDLD-HT"].grassroots_count == 1
+
+
+def test_unit_page_of_another_subtree_is_not_found(client, officer, other_district):
+    client.force_login(officer)
+
+    response = client.get(reverse("unions:unit_detail", args=[other_district.code]))
+
+    assert response.status_code == 404
+
+
+def test_unit_page_lists_children_and_managed_employers(
+    client, officer, district, cdcs
+):
+    EmployerFactory(managing_unit=district, name="Công ty Dệt Hồng Lĩnh")
+    client.force_login(officer)
+
+    response = client.get(reverse("unions:unit_detail", args=[district.code]))
+
+    assert cdcs.name in response.text
+    assert "Công ty Dệt Hồng Lĩnh" in response.text
+
+
+def test_grassroots_officer_sees_the_employer_of_their_own_union(
+    client, grassroots_officer, employer
+):
+    client.force_login(grassroots_officer)
+
+    response = client.get(reverse("unions:employer_detail", args=[employer.tax_code]))
+
+    assert response.status_code == 200
+
+
+def test_employer_outside_scope_is_not_found(
+    client, grassroots_officer, other_district
+):
+    elsewhere = EmployerFactory(managing_unit=other_district)
+    client.force_login(grassroots_officer)
+
+    response = client.get(reverse("unions:employer_detail", args=[elsewhere.tax_code]))
+
+    assert response.status_code == 404
+
+
+def test_pages_need_a_login(client, district):
+    response = client.get(reverse("unions:unit_detail", args=[district.code]))
+
+    assert response.status_code == 302
+
+
+def test_unit_tree_hides_ended_units_until_asked(client, provincial_officer, province):
+    ended = UnionUnitFactory(
+        parent=province, code="LDLD-H01", name="Liên đoàn Lao động huyện Kỳ Anh",
+        kind="district", founded_on="1991-12-01", dissolved_on="2025-07-01",
+    )
+    client.force_login(provincial_officer)
+
+    hidden = client.get(reverse("unions:unit_tree"))
+    shown = client.get(reverse("unions:unit_tree"), {"ended": "1"})
+
+    assert ended.name not in hidden.text
+    assert ended.name in shown.text
+
+
+def test_unit_page_counts_members_of_each_grassroots_union_today(
+    client, officer, district, cdcs
+):
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(unit=cdcs)
+    MembershipFactory(unit=cdcs, left_on="2020-01-01")
+    client.force_login(officer)
+
+    response = client.get(reverse("unions:unit_detail", args=[district.code]))
+
+    [child] = response.context["children"]
+    assert child.members_count == 1
+
+
+def test_unit_page_pagination_links_carry_a_single_question_mark(
+    client, officer, district
+):
+    for n in range(51):
+        EmployerFactory(managing_unit=district, name=f"Công ty Số {n}")
+    client.force_login(officer)
+
+    response = client.get(reverse("unions:unit_detail", args=[district.code]))
+
+    assert 'href="?employers_page=2"' in response.text
+    assert "??" not in response.text

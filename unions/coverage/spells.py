@@ -1,0 +1,193 @@
+"""Employer spells: each employer's coverage facts as stretches of unchanging state.
+
+An employer's worker count (last report on or before the day, else the current count),
+whether its CĐCS is active and whether an agreement is valid change only on report
+dates, its CĐCS's founding and dissolution dates and its agreements' effective and
+expiry dates. Between two such dates nothing changes, so the figures for any day read
+one spell per employer. The eligibility threshold and the 2025 state-sector cut-off are
+settings; they are applied when the spells are read, so changing them needs no rebuild.
+
+Triggers queue every employer whose facts may have changed (triggers.py); ``refresh``
+recomputes exactly those, and every reader calls it first.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import connection, transaction
+
+from unions.models import (
+    CollectiveAgreement,
+    Employer,
+    EmployerSpell,
+    StaleEmployer,
+    WorkforceReport,
+)
+
+BEGINNING = date(1900, 1, 1)  # no figure is given for an earlier day
+ANALYZE_AFTER = 10_000  # employers refreshed at once
+
+
+@dataclass(frozen=True)
+class State:
+    workers: int
+    has_union: bool
+    has_agreement: bool
+
+
+def timeline(
+    *,
+    current_workers: int,
+    reports: list[tuple[date, int]],
+    union: tuple[date, date | None] | None,
+    agreements: list[tuple[date, date]],
+) -> list[tuple[date, date | None, State]]:
+    """(starts_on, ends_on or None, state) for the whole life of one employer."""
+    reports = sorted(reports)
+    changes = {BEGINNING}
+    changes.update(day for day, _ in reports)
+    if union:
+        changes.update(day for day in union if day)
+    for effective_on, expires_on in agreements:
+        changes.update((effective_on, expires_on))
+    days = sorted(day for day in changes if day >= BEGINNING)
+
+    spells: list[tuple[date, date | None, State]] = []
+    for day in days:
+        state = State(
+            workers=_workers_on(day, reports, current_workers),
+            has_union=bool(
+                union and union[0] <= day and (union[1] is None or union[1] > day)
+            ),
+            has_agreement=any(start <= day < end for start, end in agreements),
+        )
+        if spells and spells[-1][2] == state:
+            continue
+        if spells:
+            spells[-1] = (spells[-1][0], day, spells[-1][2])
+        spells.append((day, None, state))
+    return spells
+
+
+def _workers_on(day: date, reports: list[tuple[date, int]], current: int) -> int:
+    workers = current
+    for reported_on, count in reports:
+        if reported_on > day:
+            break
+        workers = count
+    return workers
+
+
+COLUMNS = [
+    "employer_id",
+    "starts_on",
+    "ends_on",
+    "workers",
+    "has_union",
+    "has_agreement",
+    "kind",
+    "managing_path",
+    "grassroots_path",
+    "last_agreement_expires_on",
+]
+
+
+def spells_of(employers: list[Employer]) -> list[tuple]:
+    """The spells of ``employers`` as rows in the order of COLUMNS."""
+    ids = [employer.pk for employer in employers]
+    reports = defaultdict(list)
+    for employer_id, day, workers in WorkforceReport.objects.filter(
+        employer_id__in=ids
+    ).values_list("employer_id", "reported_on", "workers"):
+        reports[employer_id].append((day, workers))
+    agreements = defaultdict(list)
+    for employer_id, start, end in CollectiveAgreement.objects.filter(
+        employer_id__in=ids
+    ).values_list("employer_id", "effective_on", "expires_on"):
+        agreements[employer_id].append((start, end))
+
+    rows = []
+    for employer in employers:
+        union = employer.grassroots_union
+        last_expiry = max(
+            (end for _start, end in agreements[employer.pk]), default=None
+        )
+        for starts_on, ends_on, state in timeline(
+            current_workers=employer.workers,
+            reports=reports[employer.pk],
+            union=(union.founded_on, union.dissolved_on) if union else None,
+            agreements=agreements[employer.pk],
+        ):
+            rows.append(
+                (
+                    employer.pk,
+                    starts_on,
+                    ends_on,
+                    state.workers,
+                    state.has_union,
+                    state.has_agreement,
+                    employer.kind,
+                    employer.managing_unit.path,
+                    union.path if union else "",
+                    last_expiry,
+                )
+            )
+    return rows
+
+
+def _insert(rows: list[tuple]) -> None:
+    # Plain executemany: model instances and bulk_create cost ten times as much here.
+    table = EmployerSpell._meta.db_table
+    placeholders = ", ".join(["%s"] * len(COLUMNS))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} ({', '.join(COLUMNS)}) VALUES ({placeholders})", rows
+        )
+
+
+def refresh(batch_size: int = 2000) -> int:
+    """Recompute the spells of every queued employer; returns how many were done."""
+    done = 0
+    while StaleEmployer.objects.exists():
+        with transaction.atomic():
+            # A second reader waits here for the first one's batch, then sees it done.
+            ids = list(
+                StaleEmployer.objects.select_for_update()
+                .order_by("employer_id")
+                .values_list("employer_id", flat=True)[:batch_size]
+            )
+            if not ids:
+                return done
+            employers = list(
+                Employer.objects.filter(pk__in=ids)
+                .select_related("managing_unit", "grassroots_union")
+                .only(
+                    "workers",
+                    "kind",
+                    "managing_unit",
+                    "grassroots_union",
+                    "managing_unit__path",
+                    "grassroots_union__path",
+                    "grassroots_union__founded_on",
+                    "grassroots_union__dissolved_on",
+                )
+                .order_by()
+            )
+            EmployerSpell.objects.filter(employer_id__in=ids).delete()
+            _insert(spells_of(employers))
+            StaleEmployer.objects.filter(employer_id__in=ids).delete()
+        done += len(ids)
+    if done >= ANALYZE_AFTER and connection.vendor == "postgresql":
+        # Fresh statistics, or the planner sorts 100,000 spells on disk instead of hashing.
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {EmployerSpell._meta.db_table}")
+    return done
+
+
+def rebuild() -> int:
+    """Queue every employer and recompute all spells."""
+    from . import triggers
+
+    triggers.mark_all_employers_stale()
+    return refresh()

@@ -1,0 +1,36 @@
+"""Form fields for choosing a union unit among 150,000: by its code, not a drop-down."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from registry.text import clean
+
+
+class UnitCodeField(forms.ModelChoiceField):
+    """A union unit typed by its code; only codes in ``queryset`` (the user's scope) pass.
+
+    A code outside the queryset, whether it exists elsewhere or not, gets the same error,
+    so the field never tells a user what exists outside their scope.
+    """
+
+    widget = forms.TextInput
+    default_error_messages = {
+        "invalid_choice": _(
+            "There is no union unit with code %(value)s in your scope."
+        ),
+    }
+
+    def __init__(self, queryset, **kwargs):
+        super().__init__(queryset, to_field_name="code", **kwargs)
+
+    def to_python(self, value):
+        # Codes are stored upper-case and trimmed (UnionUnit.save).
+        return super().to_python(
+            clean(value).upper() if isinstance(value, str) else value
+        )
+
+    def prepare_value(self, value):
+        # A model form's initial value is the foreign key's id: show its code instead.
+        if isinstance(value, int):
+            value = self.queryset.model._base_manager.filter(pk=value).first()
+        return super().prepare_value(value)

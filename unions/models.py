@@ -1,0 +1,448 @@
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
+
+from registry.identifiers import validate_tax_code
+from registry.models import Province, Ward
+from registry.text import clean, fold
+
+from .kinds import GRASSROOTS_KINDS, Kind
+
+
+class UnionUnitQuerySet(MP_NodeQuerySet):
+    def for_user(self, user):
+        """The user's own unit and everything below it (all units for a system admin)."""
+        if user.is_system_admin:
+            return self
+        if not user.is_authenticated or not user.is_active or user.unit_id is None:
+            return self.none()
+        return self.filter(path__startswith=user.unit.path)
+
+    def within(self, unit):
+        """``unit`` and its whole subtree: one indexed prefix match on the path."""
+        return self.filter(path__startswith=unit.path)
+
+    def active_on(self, day):
+        """Units founded on or before ``day`` and not yet dissolved on it."""
+        return self.filter(
+            Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=day), founded_on__lte=day
+        )
+
+    def grassroots(self):
+        return self.filter(kind__in=GRASSROOTS_KINDS)
+
+
+class UnionUnitManager(MP_NodeManager.from_queryset(UnionUnitQuerySet)):
+    def get_queryset(self):
+        # treebeard's manager builds its own queryset class; keep ours, in tree order.
+        return UnionUnitQuerySet(self.model, using=self._db).order_by("path")
+
+
+class UnionUnit(MP_Node):
+    # Materialised path (treebeard): "everything under this unit" is one prefix match on
+    # an indexed column, which stays cheap at 150,000 units and is what almost every
+    # screen, count and permission check asks. Moving a subtree rewrites its paths once.
+    Kind = Kind
+
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    search_name = models.CharField(max_length=255, editable=False, db_index=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    founded_on = models.DateField(_("founded on"))
+    dissolved_on = models.DateField(_("dissolved on"), null=True, blank=True)
+    decision = models.CharField(
+        _("decision number"),
+        max_length=100,
+        blank=True,
+        help_text=_("Decision that founded, dissolved or last reorganised the unit."),
+    )
+    province = models.ForeignKey(
+        Province, models.PROTECT, null=True, blank=True, verbose_name=_("province")
+    )
+    ward = models.ForeignKey(
+        Ward, models.PROTECT, null=True, blank=True, verbose_name=_("ward")
+    )
+
+    steplen = 4
+    objects = UnionUnitManager()
+
+    class Meta:
+        verbose_name = _("union unit")
+        verbose_name_plural = _("union units")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(dissolved_on__isnull=True)
+                | Q(dissolved_on__gte=models.F("founded_on")),
+                name="unit_dissolved_after_founded",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    def save(self, *args, **kwargs):
+        self.set_derived_fields()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("unions:unit_detail", args=[self.code])
+
+    def set_derived_fields(self):
+        """Normalise name and code and refresh the search key (bulk writers call this too)."""
+        self.name = clean(self.name)
+        self.code = clean(self.code).upper()
+        self.search_name = fold(f"{self.code} {self.name}")
+
+    @property
+    def is_grassroots(self):
+        return self.kind in GRASSROOTS_KINDS
+
+    def is_active_on(self, day: date) -> bool:
+        return self.founded_on <= day and (
+            self.dissolved_on is None or self.dissolved_on > day
+        )
+
+
+class UnitMove(models.Model):
+    """A re-parenting of a unit (e.g. the 2025 reorganisation), kept for history."""
+
+    unit = models.ForeignKey(
+        UnionUnit, models.PROTECT, related_name="moves", verbose_name=_("unit")
+    )
+    from_parent = models.ForeignKey(
+        UnionUnit, models.PROTECT, related_name="+", null=True, verbose_name=_("from")
+    )
+    to_parent = models.ForeignKey(
+        UnionUnit, models.PROTECT, related_name="+", null=True, verbose_name=_("to")
+    )
+    moved_on = models.DateField(_("moved on"))
+    decision = models.CharField(_("decision number"), max_length=100, blank=True)
+    moved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-moved_on", "-id"]
+        verbose_name = _("unit move")
+        verbose_name_plural = _("unit moves")
+
+    def __str__(self):
+        return f"{self.unit.code}: {self.from_parent} → {self.to_parent}"
+
+
+class IndustrialZone(models.Model):
+    """An industrial park, export-processing, economic or hi-tech zone (KCN/KCX/KKT)."""
+
+    code = models.CharField(_("code"), max_length=30, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    search_name = models.CharField(max_length=255, editable=False)
+    province = models.ForeignKey(
+        Province, models.PROTECT, null=True, blank=True, verbose_name=_("province")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("industrial zone")
+        verbose_name_plural = _("industrial zones")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name = clean(self.name)
+        self.search_name = fold(self.name)
+        super().save(*args, **kwargs)
+
+
+class EmployerQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Employers managed by, or unionised in, a unit of the user's subtree."""
+        if user.is_system_admin:
+            return self
+        if not user.is_authenticated or not user.is_active or user.unit_id is None:
+            return self.none()
+        return self.within(user.unit)
+
+    def within(self, unit):
+        return self.filter(
+            Q(managing_unit__path__startswith=unit.path)
+            | Q(grassroots_union__path__startswith=unit.path)
+        )
+
+    def enterprises(self):
+        return self.filter(kind__in=Employer.ENTERPRISE_KINDS)
+
+    def may_have_union_on(self, day):
+        """Employers whose type may still have a union on ``day`` (DOMAIN.md §1.2)."""
+        if day >= settings.STATE_SECTOR_UNIONS_ENDED_ON:
+            return self.exclude(kind__in=Employer.NO_UNION_KINDS)
+        return self
+
+    def without_union(self):
+        return self.filter(grassroots_union__isnull=True)
+
+
+class Employer(models.Model):
+    class Kind(models.TextChoices):
+        STATE = "state", _("State-owned enterprise")
+        NON_STATE = "non_state", _("Non-state enterprise")
+        FDI = "fdi", _("Foreign-invested enterprise (FDI)")
+        COOPERATIVE = "cooperative", _("Cooperative")
+        ADMINISTRATIVE = "administrative", _("State administrative agency")
+        ARMED_FORCES = "armed_forces", _("Armed forces unit")
+        PUBLIC_FUNDED = (
+            "public_funded",
+            _("Public service unit fully funded by the state"),
+        )
+        PUBLIC_SERVICE = "public_service", _("Other public or non-public service unit")
+        FOREIGN_ORGANISATION = "foreign_org", _("Foreign organisation")
+        HOUSEHOLD = "household", _("Household business")
+        OTHER = "other", _("Other")
+
+    ENTERPRISE_KINDS = [Kind.STATE, Kind.NON_STATE, Kind.FDI]
+    # No union since 15/06/2025 (settings.STATE_SECTOR_UNIONS_ENDED_ON).
+    NO_UNION_KINDS = [Kind.ADMINISTRATIVE, Kind.ARMED_FORCES, Kind.PUBLIC_FUNDED]
+
+    tax_code = models.CharField(
+        _("tax code"), max_length=14, unique=True, validators=[validate_tax_code]
+    )
+    name = models.CharField(_("name"), max_length=255)
+    search_name = models.CharField(max_length=255, editable=False, db_index=True)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind)
+    industry = models.CharField(_("industry"), max_length=120, blank=True)
+    industrial_zone = models.ForeignKey(
+        IndustrialZone,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="employers",
+        verbose_name=_("industrial zone"),
+    )
+    workers = models.PositiveIntegerField(_("workers"), default=0)
+    workers_reported_on = models.DateField(
+        _("workers reported on"), null=True, blank=True
+    )
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    province = models.ForeignKey(
+        Province, models.PROTECT, null=True, blank=True, verbose_name=_("province")
+    )
+    ward = models.ForeignKey(
+        Ward, models.PROTECT, null=True, blank=True, verbose_name=_("ward")
+    )
+    managing_unit = models.ForeignKey(
+        UnionUnit,
+        models.PROTECT,
+        related_name="managed_employers",
+        verbose_name=_("managing upper-level union"),
+    )
+    grassroots_union = models.ForeignKey(
+        UnionUnit,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="employers",
+        verbose_name=_("grassroots union (CĐCS)"),
+        help_text=_("Empty while the employer has no union yet."),
+    )
+
+    objects = EmployerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("employer")
+        verbose_name_plural = _("employers")
+        indexes = [
+            models.Index(fields=["kind", "workers"], name="employer_kind_workers")
+        ]
+
+    def __str__(self):
+        return f"{self.tax_code} {self.name}"
+
+    def save(self, *args, **kwargs):
+        self.set_derived_fields()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("unions:employer_detail", args=[self.tax_code])
+
+    def set_derived_fields(self):
+        """Normalise the name and refresh the search key (bulk writers call this too)."""
+        self.name = clean(self.name)
+        self.search_name = fold(f"{self.name} {self.tax_code}")
+
+    def clean(self):
+        super().clean()
+        if self.managing_unit_id and self.managing_unit.is_grassroots:
+            raise ValidationError(
+                {
+                    "managing_unit": _(
+                        "The managing unit must be an upper-level union, not a CĐCS."
+                    )
+                }
+            )
+        if self.grassroots_union_id and not self.grassroots_union.is_grassroots:
+            raise ValidationError(
+                {
+                    "grassroots_union": _(
+                        "Choose a grassroots union (CĐCS) or leave it empty."
+                    )
+                }
+            )
+        if (
+            self.ward_id
+            and self.province_id
+            and self.ward.province_id != self.province_id
+        ):
+            raise ValidationError(
+                {"ward": _("This ward is not in the chosen province.")}
+            )
+
+    @property
+    def is_enterprise(self):
+        return self.kind in self.ENTERPRISE_KINDS
+
+
+class WorkforceReport(models.Model):
+    """A worker count an employer reported on a date; coverage on a past date uses these."""
+
+    employer = models.ForeignKey(
+        Employer,
+        models.PROTECT,
+        related_name="workforce_reports",
+        verbose_name=_("employer"),
+    )
+    reported_on = models.DateField(_("reported on"))
+    workers = models.PositiveIntegerField(_("workers"))
+
+    class Meta:
+        ordering = ["-reported_on"]
+        verbose_name = _("workforce report")
+        verbose_name_plural = _("workforce reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employer", "reported_on"], name="one_workforce_report_a_day"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.employer.tax_code} {self.reported_on:%d/%m/%Y}: {self.workers}"
+
+
+class CollectiveAgreementQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(employer__in=Employer.objects.for_user(user))
+
+    def valid_on(self, day):
+        """Agreements in force on ``day``: effective on or before it, expiring after it."""
+        return self.filter(effective_on__lte=day, expires_on__gt=day)
+
+
+class CollectiveAgreement(models.Model):
+    """An enterprise collective labour agreement (thỏa ước lao động tập thể, TƯLĐTT)."""
+
+    class Grade(models.TextChoices):
+        A = "A", _("Grade A")
+        B = "B", _("Grade B")
+        C = "C", _("Grade C")
+
+    MIN_YEARS, MAX_YEARS = 1, 3  # Labour Code 2019 Art. 78
+
+    employer = models.ForeignKey(
+        Employer, models.PROTECT, related_name="agreements", verbose_name=_("employer")
+    )
+    signed_on = models.DateField(_("signed on"))
+    effective_on = models.DateField(_("effective on"))
+    expires_on = models.DateField(_("expires on"))
+    grade = models.CharField(_("grade"), max_length=1, choices=Grade, blank=True)
+    document = models.FileField(
+        _("scanned document"), upload_to="agreements/%Y/", blank=True
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    objects = CollectiveAgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-effective_on"]
+        verbose_name = _("collective agreement")
+        verbose_name_plural = _("collective agreements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["employer", "signed_on"], name="one_agreement_a_signing_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_on__gte=models.F("signed_on"))
+                & Q(expires_on__gt=models.F("effective_on")),
+                name="agreement_dates_in_order",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["employer", "effective_on", "expires_on"],
+                name="agreement_validity",
+            )
+        ]
+
+    def __str__(self):
+        return _("Agreement of %(employer)s signed %(day)s") % {
+            "employer": self.employer.name if self.employer_id else "?",
+            "day": self.signed_on.strftime("%d/%m/%Y") if self.signed_on else "?",
+        }
+
+    def clean(self):
+        super().clean()
+        if self.effective_on is None and self.signed_on:
+            self.effective_on = (
+                self.signed_on
+            )  # Art. 78: effective on signing unless agreed
+        if not (self.signed_on and self.effective_on and self.expires_on):
+            return
+        if self.effective_on < self.signed_on:
+            raise ValidationError(
+                {
+                    "effective_on": _(
+                        "An agreement cannot take effect before it is signed."
+                    )
+                }
+            )
+        if not (
+            add_years(self.effective_on, self.MIN_YEARS)
+            <= self.expires_on
+            <= add_years(self.effective_on, self.MAX_YEARS)
+        ):
+            raise ValidationError(
+                {
+                    "expires_on": _(
+                        "A collective agreement runs from 1 to 3 years after it takes effect (Labour Code 2019, Art. 78)."
+                    )
+                }
+            )
+
+    def is_valid_on(self, day: date) -> bool:
+        return self.effective_on <= day < self.expires_on
+
+
+def add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+# Coverage targets and the membership tally live with the coverage code.
+from .coverage.models import (  # noqa: E402, F401
+    EmployerSpell,
+    MemberTally,
+    StaleEmployer,
+    Target,
+)

@@ -1,0 +1,334 @@
+"""Coverage dashboard, white spots, agreements due for renewal and the periodic report."""
+
+from itertools import groupby
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.html import format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from registry.audit import log_access
+from registry.models import AccessLog, Ward
+from registry.spreadsheets.writing import xlsx_bytes
+
+from .coverage import figures
+from .coverage.report import period_report
+from .coverage.workbook import columns, report_workbook
+from .forms_dashboard import ReportForm, UnitForm, WhiteSpotForm
+from .kinds import GRASSROOTS_KINDS
+from .models import Employer, UnionUnit, UnitMove
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# The children table's figure columns: (figure, heading, shown on a phone).
+HEADINGS = [
+    ("members", gettext_lazy("Members"), True),
+    ("workers", gettext_lazy("Workers"), False),
+    ("unionisation_rate", gettext_lazy("Members per worker"), True),
+    ("employers_eligible", gettext_lazy("Eligible employers"), False),
+    ("employers_with_union", gettext_lazy("With a union"), False),
+    ("employer_coverage_rate", gettext_lazy("Coverage"), True),
+    ("cdcs", gettext_lazy("CĐCS"), True),
+    ("enterprises_with_union", gettext_lazy("Enterprises with a union"), False),
+    ("enterprises_with_cba", gettext_lazy("With an agreement"), False),
+    ("cba_rate", gettext_lazy("Agreement rate"), True),
+]
+SORTS = [name for name, _heading, _narrow in HEADINGS]
+PREVIEW = 10
+
+
+@login_required
+@permission_required("unions.view_dashboard", raise_exception=True)
+def dashboard(request):
+    form = UnitForm(request.GET, user=request.user)
+    if not form.is_valid():
+        return refuse(request, form, "unions/dashboard.html")
+    unit, day = form.cleaned_data["unit"], form.cleaned_data["as_of"]
+    total, children = figures.coverage_with_children(unit, day)
+    sort = request.GET.get("sort", "")
+    context = {
+        **scope_context(request, form, unit, day),
+        "total": total,
+        "progress": total.progress(),
+        "children": sort_rows(children, sort),
+        "sort": sort,
+        "headings": HEADINGS,
+        "largest_white_spots": figures.largest_white_spots(unit, day, PREVIEW),
+        "renewals": figures.due_for_renewal(unit, day)[:PREVIEW],
+        "charts": charts(total, children),
+        "moved_since": UnitMove.objects.filter(
+            moved_on__gt=day, unit__path__startswith=unit.path
+        ).exists(),
+    }
+    return render(request, "unions/dashboard.html", context)
+
+
+@login_required
+@permission_required("unions.view_dashboard", raise_exception=True)
+def white_spots(request):
+    form, employers = white_spot_list(request)
+    if employers is None:
+        return refuse(request, form, "unions/dashboard_white_spots.html")
+    unit, day = form.cleaned_data["unit"], form.cleaned_data["as_of"]
+    page = Paginator(employers, 50).get_page(request.GET.get("page"))
+    context = {**scope_context(request, form, unit, day), "page": page}
+    return render(request, "unions/dashboard_white_spots.html", context)
+
+
+@login_required
+@permission_required("unions.export_coverage", raise_exception=True)
+def white_spots_export(request):
+    form, employers = white_spot_list(request)
+    if employers is None:
+        return refuse(request, form, "unions/dashboard_white_spots.html")
+    unit, day = form.cleaned_data["unit"], form.cleaned_data["as_of"]
+    headers = [
+        _("No."),
+        _("Tax code"),
+        _("Employer"),
+        _("Type"),
+        _("Workers"),
+        _("Industrial zone"),
+        _("Ward or commune"),
+        _("Address"),
+        _("Managing unit"),
+    ]
+    rows = (
+        [
+            number,
+            employer.tax_code,
+            employer.name,
+            employer.get_kind_display(),
+            employer.workers_on,
+            str(employer.industrial_zone or ""),
+            str(employer.ward or ""),
+            employer.address,
+            employer.managing_unit.name,
+        ]
+        for number, employer in enumerate(employers.iterator(chunk_size=2000), 1)
+    )
+    log_access(
+        request,
+        action=AccessLog.Action.EXPORT,
+        target=_("White spots of %(unit)s on %(day)s")
+        % {"unit": unit.code, "day": f"{day:%d/%m/%Y}"},
+        object_id=unit.code,
+        filters=request.GET.dict(),
+    )
+    return xlsx_response(
+        xlsx_bytes(headers, rows, sheet=_("White spots")[:31]),
+        f"white-spots-{unit.code}-{day:%Y%m%d}.xlsx",
+    )
+
+
+@login_required
+@permission_required("unions.view_dashboard", raise_exception=True)
+def renewals(request):
+    form = UnitForm(request.GET, user=request.user)
+    if not form.is_valid():
+        return refuse(request, form, "unions/dashboard_renewals.html")
+    unit, day = form.cleaned_data["unit"], form.cleaned_data["as_of"]
+    page = Paginator(figures.renewals(unit, day), 50).get_page(request.GET.get("page"))
+    context = {**scope_context(request, form, unit, day), "page": page}
+    return render(request, "unions/dashboard_renewals.html", context)
+
+
+@login_required
+@permission_required("unions.export_coverage", raise_exception=True)
+def renewals_export(request):
+    form = UnitForm(request.GET, user=request.user)
+    if not form.is_valid():
+        return refuse(request, form, "unions/dashboard_renewals.html")
+    unit, day = form.cleaned_data["unit"], form.cleaned_data["as_of"]
+    headers = [
+        _("No."),
+        _("Tax code"),
+        _("Enterprise"),
+        _("Workers"),
+        _("Agreement expires on"),
+        _("Status"),
+        _("CĐCS code"),
+        _("CĐCS to contact"),
+    ]
+    rows = (
+        [
+            number,
+            employer.tax_code,
+            employer.name,
+            employer.workers_on,
+            employer.last_expires_on,
+            renewal_status(employer, day),
+            employer.grassroots_union.code,
+            employer.grassroots_union.name,
+        ]
+        for number, employer in enumerate(
+            figures.renewals(unit, day).iterator(chunk_size=2000), 1
+        )
+    )
+    log_access(
+        request,
+        action=AccessLog.Action.EXPORT,
+        target=_("Agreements due for renewal in %(unit)s on %(day)s")
+        % {"unit": unit.code, "day": f"{day:%d/%m/%Y}"},
+        object_id=unit.code,
+    )
+    return xlsx_response(
+        xlsx_bytes(headers, rows, sheet=_("Renewals")[:31]),
+        f"renewals-{unit.code}-{day:%Y%m%d}.xlsx",
+    )
+
+
+@login_required
+@permission_required("unions.export_coverage", raise_exception=True)
+def report(request):
+    form = ReportForm(request.GET, user=request.user)
+    if not form.is_valid():
+        return refuse(request, form, "unions/dashboard_report.html")
+    data = form.cleaned_data
+    result = period_report(data["unit"], data["starts_on"], data["ends_on"])
+    context = {
+        **scope_context(request, form, data["unit"], data["ends_on"]),
+        "report": result,
+        "columns": columns(result),
+        "groups": [
+            (group, len(list(members)))
+            for group, members in groupby(columns(result), key=lambda column: column[0])
+        ],
+        "table": [
+            (row, [value(row) for _group, _heading, value in columns(result)])
+            for row in [*result.rows, result.total]
+        ],
+    }
+    return render(request, "unions/dashboard_report.html", context)
+
+
+@login_required
+@permission_required("unions.export_coverage", raise_exception=True)
+def report_export(request):
+    form = ReportForm(request.GET, user=request.user)
+    if not form.is_valid():
+        return refuse(request, form, "unions/dashboard_report.html")
+    data = form.cleaned_data
+    result = period_report(data["unit"], data["starts_on"], data["ends_on"])
+    log_access(
+        request,
+        action=AccessLog.Action.EXPORT,
+        target=_("Statistical report of %(unit)s, %(start)s–%(end)s")
+        % {
+            "unit": result.unit.code,
+            "start": f"{result.starts_on:%d/%m/%Y}",
+            "end": f"{result.ends_on:%d/%m/%Y}",
+        },
+        object_id=result.unit.code,
+    )
+    return xlsx_response(
+        report_workbook(result),
+        f"report-{result.unit.code}-{result.starts_on:%Y%m%d}-{result.ends_on:%Y%m%d}.xlsx",
+    )
+
+
+# --- Helpers -------------------------------------------------------------------------
+
+
+def refuse(request, form, template):
+    """The page with the form's message: 404 for a unit out of reach, else 400."""
+    status = 404 if form.unit_not_found else 400
+    context = {"form": form, "unit_codes": unit_codes(request.user)}
+    return render(request, template, context, status=status)
+
+
+def scope_context(request, form, unit, day) -> dict:
+    scope = UnionUnit.objects.for_user(request.user)
+    # Show the unit and date the page is about, also when they came from the defaults.
+    form.data = form.data.copy()
+    form.data["unit"] = unit.code
+    if "as_of" in form.fields:
+        form.data["as_of"] = day.strftime("%d/%m/%Y")
+    return {
+        "form": form,
+        "unit": unit,
+        "day": day,
+        "ancestors": scope.filter(pk__in=UnionUnit.objects.get_ancestors(unit)),
+        "unit_codes": unit_codes(request.user),
+    }
+
+
+def unit_codes(user):
+    """<option>s of the upper-level units for the picker (a CĐCS: drill down or type it).
+
+    Joined here rather than looped over in the template: a national scope has a
+    thousand of them, and the template loop was a fifth of the page's time.
+    """
+    units = (
+        UnionUnit.objects.for_user(user)
+        .exclude(kind__in=GRASSROOTS_KINDS)
+        .values_list("code", "name")[:1000]
+    )
+    return format_html_join("", '<option value="{}">{}</option>', units)
+
+
+def white_spot_list(request):
+    base = UnitForm(request.GET, user=request.user)
+    wards = Ward.objects.none()
+    if base.is_valid():
+        wards = Ward.objects.filter(
+            pk__in=Employer.objects.within(base.cleaned_data["unit"]).values("ward")
+        )
+    form = WhiteSpotForm(request.GET, user=request.user, wards=wards)
+    if not form.is_valid():
+        return form, None
+    data = form.cleaned_data
+    return form, form.filter(figures.white_spots(data["unit"], data["as_of"]))
+
+
+def sort_rows(rows, sort: str):
+    """Rows sorted by a figure (``-members`` = most first); undefined rates go last."""
+    name = sort.removeprefix("-")
+    if name not in SORTS:
+        return rows
+    descending = sort.startswith("-")
+    known = [row for row in rows if getattr(row, name) is not None]
+    unknown = [row for row in rows if getattr(row, name) is None]
+    known.sort(key=lambda row: getattr(row, name), reverse=descending)
+    return known + unknown
+
+
+def charts(total, children) -> dict:
+    """Data for the three charts, passed to the page with json_script."""
+    by_month = figures.members_by_month(total.unit, total.as_of, current=total)
+    return {
+        "months": [point.strftime("%m/%Y") for point, _m, _a in by_month],
+        "members": [members for _p, members, _a in by_month],
+        "admitted": [admitted for _p, _m, admitted in by_month],
+        "children": [child.unit.code for child in children],
+        "child_names": [child.unit.name for child in children],
+        "coverage": [_percent(child.employer_coverage_rate) for child in children],
+        "unionisation": [_percent(child.unionisation_rate) for child in children],
+        "cba": [_percent(child.cba_rate) for child in children],
+        "labels": {
+            "members": _("Members"),
+            "admitted": _("Admitted that month"),
+            "coverage": _("Employers with a union"),
+            "unionisation": _("Members per worker"),
+            "cba": _("Enterprises with a valid agreement"),
+        },
+    }
+
+
+def _percent(fraction):
+    return None if fraction is None else round(fraction * 100, 1)
+
+
+def renewal_status(employer, day) -> str:
+    if employer.last_expires_on <= day:
+        return _("lapsed on %(day)s") % {"day": f"{employer.last_expires_on:%d/%m/%Y}"}
+    days = (employer.last_expires_on - day).days
+    return _("expires in %(days)s days") % {"days": days}
+
+
+def xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
