@@ -7,8 +7,9 @@ the same one the ``import`` and ``export`` commands call.
 
 import io
 import threading
+from functools import partial
 
-from django.db import connection, connections, transaction
+from django.db import OperationalError, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -70,7 +71,17 @@ def remap(*, job: ImportJob, sheet: str, choices: dict[str, str]) -> ImportJob:
 def check_file_later(job: ImportJob) -> None:
     from .tasks import check_file
 
-    check_file.enqueue(job.pk, job.preview["check"])
+    enqueue_on_commit(check_file, job.pk, job.preview["check"])
+
+
+def enqueue_on_commit(task, *args) -> None:
+    """Queue ``task(*args)`` once the current transaction commits.
+
+    The task then never runs before its job row is visible, nor while this request
+    still holds the row's lock (a backend that runs tasks at once would otherwise wait
+    on it for ever when it reports progress from another connection).
+    """
+    transaction.on_commit(partial(task.enqueue, *args))
 
 
 def run_check_job(job_id: int, check: int) -> None:
@@ -183,9 +194,7 @@ def confirm_import(*, job: ImportJob, skip_invalid: bool) -> ImportJob:
         SavedMapping.objects.update_or_create(
             user=job.user, kind=job.kind, defaults={"overrides": job.overrides}
         )
-    # The database queue stores the task in this same transaction: a worker sees it
-    # only once the job is committed.
-    import_file.enqueue(job.pk)
+    enqueue_on_commit(import_file, job.pk)
     return job
 
 
@@ -237,8 +246,15 @@ def report_progress(queryset, **values) -> None:
         return
 
     def update():
+        # Progress is only shown: if the row is locked, skip this report rather than
+        # wait for the lock (the next report or the end of the import shows it).
         try:
-            queryset.update(**values)
+            with transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '2s'")
+                queryset.update(**values)
+        except OperationalError:
+            pass
         finally:
             connections.close_all()
 
@@ -260,7 +276,7 @@ def start_export(*, request, kind: str, unit, as_of, file_format: str) -> Export
         total=count(kind, unit=unit, user=request.user, day=as_of),
     )  # fmt: skip
     log_export(request, kind=kind, unit=unit, as_of=as_of, rows=job.total)
-    export_file.enqueue(job.pk)
+    enqueue_on_commit(export_file, job.pk)
     return job
 
 
