@@ -222,7 +222,7 @@ class UnionUnitAdmin(ExportMixin, ScopedModelAdmin):
 
     @admin.display(description=_("parent unit"))
     def parent_unit(self, unit):
-        return unit.get_parent() or "—"
+        return UnionUnit.objects.get_parent(unit) or "—"
 
     @admin.display(description=_("units directly below"))
     def children(self, unit):

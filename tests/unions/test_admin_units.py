@@ -117,7 +117,7 @@ def test_a_unit_is_founded_under_a_parent_typed_by_its_code(client, officer, dis
 
     assert response.status_code == 302
     unit = UnionUnit.objects.get(code="CDCS-MOI")
-    assert unit.get_parent() == district
+    assert UnionUnit.objects.get_parent(unit) == district
     assert unit.search_name == "cdcs moi cong doan cong ty det moi"
 
 
@@ -192,7 +192,7 @@ def test_changing_a_units_name_keeps_its_place(admin_client, district, cdcs):
     assert response.status_code == 302
     cdcs.refresh_from_db()
     assert cdcs.name == "Công đoàn Công ty May A1"
-    assert cdcs.get_parent() == district
+    assert UnionUnit.objects.get_parent(cdcs) == district
 
 
 def test_another_units_change_page_is_not_found(client, officer, other_district):
@@ -224,7 +224,7 @@ def test_moving_a_unit_through_the_admin_records_the_move(
 
     assert response.status_code == 302
     cdcs.refresh_from_db()
-    assert cdcs.get_parent() == other_district
+    assert UnionUnit.objects.get_parent(cdcs) == other_district
     move = UnitMove.objects.get(unit=cdcs)
     assert (move.decision, move.moved_by) == ("12/QĐ", provincial_officer)
 

@@ -82,7 +82,7 @@ def test_a_unit_may_be_founded_under_a_kind_the_statute_allows(parent_kind, chil
 
     unit = found(child_kind, parent=parent, code="CHILD")
 
-    assert unit.get_parent() == parent
+    assert UnionUnit.objects.get_parent(unit) == parent
     assert unit.path.startswith(parent.path)
 
 
