@@ -1,4 +1,5 @@
 import pytest
+from django.test import TestCase
 from django.urls import reverse
 
 from members.models import Member
@@ -17,10 +18,16 @@ BAD = [2, "Trần Văn Bình", "12/11/1985", "Nam", "123", "01/05/2016"]
 def upload(client, data, name="ds.xlsx", *, into, kind="members"):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return client.post(
-        reverse("import_upload"),
-        {"kind": kind, "into": into.pk, "file": SimpleUploadedFile(name, data)},
-    )
+    with committed():
+        return client.post(
+            reverse("import_upload"),
+            {"kind": kind, "into": into.pk, "file": SimpleUploadedFile(name, data)},
+        )
+
+
+def committed():
+    """The request's transaction commits inside the test's: run the jobs it queued."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
 
 
 def test_upload_shows_a_preview_and_writes_nothing(client, officer, cdcs):
@@ -53,10 +60,11 @@ def test_correcting_a_column_remembers_it_for_the_next_upload(
     job = ImportJob.objects.get()
     column = next(c for c in job.preview["columns"] if c["label"] == "Ngày")
 
-    client.post(
-        reverse("import_remap", args=[job.pk]),
-        {f"column-{column['index']}": "birth_date"},
-    )
+    with committed():
+        client.post(
+            reverse("import_remap", args=[job.pk]),
+            {f"column-{column['index']}": "birth_date"},
+        )
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("import_confirm", args=[job.pk]))
 
@@ -76,9 +84,10 @@ def test_confirm_runs_the_job_and_offers_the_error_report(
     upload(client, files.xlsx([CLEAR_HEADER, LAN, BAD]), into=cdcs)
     job = ImportJob.objects.get()
 
-    response = client.post(
-        reverse("import_confirm", args=[job.pk]), {"skip_invalid": "1"}
-    )
+    with committed():
+        response = client.post(
+            reverse("import_confirm", args=[job.pk]), {"skip_invalid": "1"}
+        )
 
     job.refresh_from_db()
     assert response.url == reverse("import_progress", args=[job.pk])
@@ -181,9 +190,11 @@ def test_a_big_xlsx_export_runs_as_a_job(
     MembershipFactory(member=MemberFactory(), unit=cdcs)
     client.force_login(officer)
 
-    response = client.get(
-        reverse("export"), {"kind": "members", "unit": cdcs.pk, "file_format": "xlsx"}
-    )
+    with committed():
+        response = client.get(
+            reverse("export"),
+            {"kind": "members", "unit": cdcs.pk, "file_format": "xlsx"},
+        )
 
     download = client.get(response.url.rstrip("/") + "/download/")
     assert download.status_code == 200
