@@ -85,7 +85,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "registry.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    "registry.backends.PasswordBackend",
     "registry.backends.RoleBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
