@@ -21,21 +21,44 @@ class UnitChoiceField(forms.ModelChoiceField):
 
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=_("What the file holds"), choices=KINDS)
-    into = UnitChoiceField(
+    # A code, not a select: an officer's scope may hold thousands of units.
+    into = forms.CharField(
         label=_("Into unit"),
-        queryset=UnionUnit.objects.none(),
+        max_length=UnionUnit._meta.get_field("code").max_length,
         required=False,
         help_text=_(
-            "For members: the CĐCS, or a unit above them when each row has a “Mã CĐCS”."
+            "The unit's code. For members: the CĐCS, or a unit above them when each "
+            "row has a “Mã CĐCS”."
         ),
     )
     file = forms.FileField(label=_("File"), help_text=_(".xlsx, .xls or .csv (UTF-8)"))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["into"].queryset = UnionUnit.objects.for_user(user).active_on(
-            timezone.localdate()
-        )
+        self.user = user
+
+    def clean_into(self):
+        code = self.cleaned_data["into"].strip().upper()
+        if not code:
+            return None
+        unit = UnionUnit.objects.for_user(self.user).filter(code=code).first()
+        if unit is None:
+            # The same words whether the unit is unknown or outside the user's scope.
+            raise forms.ValidationError(
+                _("There is no unit with code %(code)s in your scope.") % {"code": code}
+            )
+        today = timezone.localdate()
+        if unit.dissolved_on and unit.dissolved_on <= today:
+            raise forms.ValidationError(
+                _("%(unit)s was dissolved on %(day)s.")
+                % {"unit": unit, "day": f"{unit.dissolved_on:%d/%m/%Y}"}
+            )
+        if unit.founded_on > today:
+            raise forms.ValidationError(
+                _("%(unit)s is founded only on %(day)s.")
+                % {"unit": unit, "day": f"{unit.founded_on:%d/%m/%Y}"}
+            )
+        return unit
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

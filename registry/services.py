@@ -223,6 +223,8 @@ def run_import_job(job_id: int) -> ImportJob:
         job.outcome = outcome.as_dict()
         job.error_report = error_report(table) if table.invalid_rows else None
         job.done = job.total = outcome.written
+        if job.kind != "members" and outcome.written:
+            refresh_coverage()
         AccessLog.objects.create(
             user=job.user, action=AccessLog.Action.IMPORT,
             target=f"{job.kind}: {job.filename}"[:255], object_id=str(job.pk),
@@ -231,6 +233,15 @@ def run_import_job(job_id: int) -> ImportJob:
     job.finished_at = timezone.now()
     job.save()
     return job
+
+
+def refresh_coverage() -> None:
+    """Recompute the coverage spells of the employers an import changed, so the
+    dashboard's next reader does not wait for it (units and agreements queue their
+    employers too)."""
+    from unions.coverage import spells
+
+    spells.refresh()
 
 
 def report_progress(queryset, **values) -> None:

@@ -26,7 +26,7 @@ def test_officer_uploads_corrects_a_column_confirms_and_downloads_the_error_repo
 
     page.goto("/imports/")
     page.select_option("#id_kind", "members")
-    page.select_option("#id_into", str(cdcs.pk))
+    page.fill("#id_into", cdcs.code.lower())
     page.set_input_files("#id_file", str(path))
     page.click("main form button[type=submit]")
     page.wait_for_load_state("networkidle")

@@ -28,7 +28,7 @@ def upload(client, data, *, into, name="ds.xlsx"):
 
     return client.post(
         reverse("import_upload"),
-        {"kind": "members", "into": into.pk, "file": SimpleUploadedFile(name, data)},
+        {"kind": "members", "into": into.code, "file": SimpleUploadedFile(name, data)},
     )
 
 

@@ -1,11 +1,20 @@
+from datetime import date
+
 import pytest
 from django.test import TestCase
 from django.urls import reverse
 
 from members.models import Member
 from registry.models import AccessLog, ImportJob, SavedMapping
-from tests.factories import MemberFactory, MembershipFactory
+from tests.factories import (
+    MemberFactory,
+    MembershipFactory,
+    UnionUnitFactory,
+    valid_tax_code,
+)
 from tests.imports import files
+from unions.coverage.models import EmployerSpell, StaleEmployer
+from unions.models import Employer, UnionUnit
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +30,7 @@ def upload(client, data, name="ds.xlsx", *, into, kind="members"):
     with committed():
         return client.post(
             reverse("import_upload"),
-            {"kind": kind, "into": into.pk, "file": SimpleUploadedFile(name, data)},
+            {"kind": kind, "into": into.code, "file": SimpleUploadedFile(name, data)},
         )
 
 
@@ -126,6 +135,61 @@ def test_a_unit_outside_the_scope_cannot_be_chosen(client, officer, other_cdcs):
 
     assert response.status_code == 200
     assert "into" in response.context["form"].errors
+
+
+def test_an_unknown_unit_code_gets_a_clear_message(client, officer):
+    client.force_login(officer)
+
+    response = upload(
+        client, files.xlsx([HEADER, LAN]), into=UnionUnit(code="KHONG-CO")
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["into"] == [
+        "Không có đơn vị mã KHONG-CO trong phạm vi của bạn."
+    ]
+    assert not ImportJob.objects.exists()
+
+
+def test_a_unit_code_typed_in_lower_case_finds_the_unit(client, officer, cdcs):
+    client.force_login(officer)
+
+    upload(client, files.xlsx([HEADER, LAN]), into=UnionUnit(code=" cdcs-a "))
+
+    assert ImportJob.objects.get().into == cdcs
+
+
+def test_a_dissolved_unit_cannot_be_chosen(client, officer, district):
+    closed = UnionUnitFactory(
+        parent=district, code="CDCS-CU", dissolved_on=date(2024, 1, 1)
+    )
+    client.force_login(officer)
+
+    response = upload(client, files.xlsx([HEADER, LAN]), into=closed)
+
+    assert (
+        "đã giải thể từ ngày 01/01/2024" in response.context["form"].errors["into"][0]
+    )
+    assert not ImportJob.objects.exists()
+
+
+def test_an_employer_import_job_brings_the_coverage_spells_up_to_date(
+    client, officer, district
+):
+    rows = [
+        ["Mã số thuế", "Tên đơn vị sử dụng lao động", "Loại hình", "Số lao động"],
+        [valid_tax_code(7), "Công ty Gỗ", "Ngoài nhà nước", 40],
+    ]
+    client.force_login(officer)
+    upload(client, files.xlsx(rows), into=district, kind="enterprises")
+    job = ImportJob.objects.get()
+
+    with committed():
+        client.post(reverse("import_confirm", args=[job.pk]))
+
+    employer = Employer.objects.get(tax_code=valid_tax_code(7))
+    assert EmployerSpell.objects.filter(employer=employer).exists()
+    assert not StaleEmployer.objects.exists()
 
 
 def test_a_grassroots_officer_may_not_import(client, grassroots_officer):
