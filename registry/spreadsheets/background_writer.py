@@ -1,11 +1,11 @@
 """Write batches of rows from a second thread, inside the caller's transaction.
 
-PostgreSQL works on the machine's other core: while it takes in one batch (COPY, the
-indexes, the statement's triggers), Python builds the next one instead of waiting.
-The thread writes on the caller's own connection, so the rows land in the import's
-transaction; the caller makes no query of its own until the writer is closed.
-SQLite runs inside this process and lets one connection write at a time, so there
-the batches are written on the caller's thread, as they come.
+While the database takes in one batch (COPY, the indexes, the triggers), Python
+builds the next one instead of waiting: PostgreSQL works on the machine's other core,
+and SQLite, which runs inside this process, lets go of Python's lock (the GIL) while
+it steps through each statement, row triggers included. The thread writes on the
+caller's own connection, so the rows land in the import's transaction; the caller
+makes no query of its own until the writer is closed.
 """
 
 import queue
@@ -21,44 +21,49 @@ class BackgroundWriter:
     """``with BackgroundWriter() as writer: writer.write(rows, tuples); writer.then(f)``."""
 
     def __init__(self) -> None:
-        self._threaded = connection.vendor == "postgresql"
+        self._later: list[Callable[[], None]] = []
         self._queue: queue.Queue = queue.Queue(maxsize=2)  # batches built ahead
         self._failure: BaseException | None = None
         self._thread = threading.Thread(target=self._work, daemon=True)
 
     def __enter__(self) -> "BackgroundWriter":
-        if self._threaded:
-            connection.ensure_connection()
-            self._raw = connection.connection
-            self._thread.start()
+        connection.ensure_connection()
+        self._raw = connection.connection
+        self._thread.start()
         return self
 
     def __exit__(self, kind, error, traceback) -> None:
-        if self._threaded:
-            self._queue.put(None)
-            self._thread.join()
+        self._queue.put(None)
+        self._thread.join()
         if self._failure is not None and error is None:
             raise self._failure
+        if error is None:
+            for action in self._later:
+                action()
 
     def write(self, rows: bulk.Rows, tuples: list[tuple]) -> None:
         """Insert ``tuples`` (built by ``rows.row``) into ``rows``' table."""
-        self._do(lambda: rows.insert(tuples, on=self._raw_connection()))
+        self._do(lambda: rows.insert(tuples, on=self._raw))
 
     def then(self, action: Callable[[], None]) -> None:
-        """Run ``action`` once everything written before has been written (on the
-        writer's thread, which has a database connection of its own for it)."""
-        self._do(action)
+        """Run ``action`` once everything written before has been written: on
+        PostgreSQL on the writer's thread, which has a database connection of its own
+        for it; on SQLite, where a second connection would wait for the import's write
+        lock and nobody sees the import's progress before it commits anyway, on the
+        caller's thread once the writer is closed."""
+        if connection.vendor == "sqlite":
+            self._later.append(action)
+        else:
+            self._do(action)
+
+    def history(self, history: bulk.History, ids: list[int]) -> None:
+        """Record the rows ``ids``, written before, in their history table."""
+        self._do(lambda: history.insert(ids, on=self._raw))
 
     def _do(self, action: Callable[[], None]) -> None:
         if self._failure is not None:
             raise self._failure
-        if self._threaded:
-            self._queue.put(action)
-        else:
-            action()
-
-    def _raw_connection(self):
-        return self._raw if self._threaded else None
+        self._queue.put(action)
 
     def _work(self) -> None:
         try:

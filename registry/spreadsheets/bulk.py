@@ -21,28 +21,16 @@ BATCH_SIZE = 2000
 class Rows:
     """Rows of one table as tuples in its column order, from dicts keyed by attname.
 
-    Columns a dict leaves out take the field's default; ``constants`` fill columns
-    that are the same on every row (the history's date, type and user). The caller
-    gives the primary key (from ``reserve_ids``), unless the database numbers the
-    rows itself (``numbered``: history rows, which nothing points at).
+    Columns a dict leaves out take the field's default; keys that are not columns
+    are left out. The caller gives the primary key (from ``reserve_ids``).
     """
 
-    def __init__(self, model: type[Model], *, numbered: bool = False, **constants):
+    def __init__(self, model: type[Model]):
         meta = model._meta
         self.table = meta.db_table
-        self.fields = [
-            f for f in meta.concrete_fields if not (f.primary_key and numbered)
-        ]
+        self.fields = list(meta.concrete_fields)
         self.columns = [f.column for f in self.fields]
         self._defaults = {f.attname: f.get_default() for f in self.fields}
-        # Constants are written as they are, so prepare them for the database once.
-        self._defaults.update(
-            {
-                f.attname: f.get_db_prep_save(constants[f.attname], connection)
-                for f in self.fields
-                if f.attname in constants
-            }
-        )
         self._get = itemgetter(*(f.attname for f in self.fields))
 
     def row(self, record: dict) -> tuple:
@@ -87,7 +75,7 @@ def insert_rows(
 ) -> None:
     """Write tuples into ``columns`` of ``table``: COPY, or one executemany.
 
-    ``on`` is the psycopg connection to write on when the caller is not the thread
+    ``on`` is the driver's connection to write on when the caller is not the thread
     that owns it (background_writer.py); by default, this thread's connection.
     """
     quoted = connection.ops.quote_name
@@ -107,10 +95,63 @@ def insert_rows(
                     copy.write_row(row)
         return
     placeholders = ", ".join(["%s"] * len(columns))
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {quoted(table)} ({names}) VALUES ({placeholders})", rows
+    _execute(
+        f"INSERT INTO {quoted(table)} ({names}) VALUES ({placeholders})",
+        rows,
+        on=on,
+        many=True,
+    )
+
+
+def _execute(sql: str, params, *, on=None, many: bool = False) -> None:
+    """Run ``sql`` (with %s placeholders) on ``on``, a driver connection, or else on
+    this thread's connection."""
+    if on is None:
+        with connection.cursor() as cursor:
+            (cursor.executemany if many else cursor.execute)(sql, params)
+    elif connection.vendor == "postgresql":
+        with on.cursor() as cursor:
+            (cursor.executemany if many else cursor.execute)(sql, params)
+    else:  # sqlite3 takes ? placeholders; none of our SQL holds a literal %s
+        (on.executemany if many else on.execute)(sql.replace("%s", "?"), params)
+
+
+class History:
+    """django-simple-history rows recording rows of ``model`` as they are now.
+
+    The database copies them from the rows just written (INSERT … SELECT), so each
+    history row holds exactly what its record holds, and a 100,000-row import sends
+    its rows once instead of twice. ``constants`` are the history's own columns
+    (date, type, user, reason).
+    """
+
+    def __init__(self, model: type[Model], **constants):
+        historical = model.history.model
+        fields = [f for f in historical._meta.concrete_fields if not f.primary_key]
+        tracked = [f.column for f in fields if not f.attname.startswith("history_")]
+        own = [f for f in fields if f.attname.startswith("history_")]
+        quoted = connection.ops.quote_name
+        columns = ", ".join(quoted(c) for c in [*tracked, *(f.column for f in own)])
+        selected = ", ".join([*(quoted(c) for c in tracked), *["%s"] * len(own)])
+        if connection.vendor == "postgresql":
+            chosen = f"{quoted(model._meta.pk.column)} = ANY(%s)"
+        else:
+            chosen = (
+                f"{quoted(model._meta.pk.column)} IN (SELECT value FROM json_each(%s))"
+            )
+        self.sql = (
+            f"INSERT INTO {quoted(historical._meta.db_table)} ({columns})"
+            f" SELECT {selected} FROM {quoted(model._meta.db_table)} WHERE {chosen}"
         )
+        self._constants = [
+            f.get_db_prep_save(constants[f.attname], connection) for f in own
+        ]
+
+    def insert(self, ids: list[int], *, on=None) -> None:
+        """Record the rows with primary keys ``ids``."""
+        if connection.vendor != "postgresql":
+            ids = json.dumps(ids)
+        _execute(self.sql, [*self._constants, ids], on=on)
 
 
 def _column_types(cursor, table: str, columns: list[str]) -> list[int]:

@@ -10,6 +10,7 @@ few whose values changed are loaded as model instances and validated by the mode
 from contextlib import nullcontext
 from datetime import date
 from functools import partial
+from operator import itemgetter
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -256,8 +257,8 @@ class MemberImporter(Importer):
 
 
 class NewMembers:
-    """Writes planned new members: one Member, one Membership and their history rows
-    each, as tuples with primary keys reserved for up to ``count`` people."""
+    """Writes planned new members: one Member and one Membership each, as tuples with
+    primary keys reserved for up to ``count`` people, and their history rows."""
 
     def __init__(self, count: int, *, user):
         history = {
@@ -268,33 +269,67 @@ class NewMembers:
         }
         self.members = bulk.Rows(Member)
         self.memberships = bulk.Rows(Membership)
-        self.member_history = bulk.Rows(Member.history.model, numbered=True, **history)
-        self.membership_history = bulk.Rows(
-            Membership.history.model, numbered=True, **history
+        self.member_history = bulk.History(Member, **history)
+        self.membership_history = bulk.History(Membership, **history)
+        self._sort_key = self.members.columns.index(
+            Member._meta.get_field("sort_key").column
         )
+        self._names: dict[tuple, dict] = {}
         # Reserved before the writer thread takes the connection.
         self.member_ids = iter(bulk.reserve_ids(Member, count))
         self.membership_ids = iter(bulk.reserve_ids(Membership, count))
 
     def write(self, entries: list[tuple], writer: BackgroundWriter) -> None:
+        if not entries:
+            return
         people, joinings = [], []
-        for entry in entries:
-            member_id = next(self.member_ids)
-            people.append(_member_record(entry, member_id))
+        member_ids, membership_ids = [], []
+        for v, unit_id, started_on, derived in entries:
+            member_id, membership_id = next(self.member_ids), next(self.membership_ids)
+            member_ids.append(member_id)
+            membership_ids.append(membership_id)
+            people.append(
+                self.members.row(
+                    v | self._named(derived) | {
+                        "id": member_id,
+                        "joined_union_on": v["joined_on"],
+                        "current_unit_id": unit_id,
+                        "current_since": started_on,
+                    }
+                )
+            )  # fmt: skip
             joinings.append(
-                _membership_record(entry, next(self.membership_ids), member_id)
+                self.memberships.row(
+                    {
+                        "id": membership_id,
+                        "member_id": member_id,
+                        "unit_id": unit_id,
+                        "started_on": started_on,
+                        "start_reason": StartReason.ADMITTED,
+                        "card_number": v["card_number"],
+                    }
+                )
             )
+        # In name order, the rows land next to each other in the name-order indexes
+        # instead of on a page of their own each.
+        people.sort(key=itemgetter(self._sort_key))
         # Memberships first: the trigger keeping Member.current_unit (members/
         # triggers.py) then finds no member row to update, and each member row is
-        # written once, already holding its one open membership's unit and start
-        # (_member_record), instead of being written and then rewritten.
-        memberships, members = self.memberships, self.members
-        writer.write(memberships, [memberships.row(r) for r in joinings])
-        writer.write(members, [members.row(r) for r in people])
-        writer.write(self.member_history, [self.member_history.row(r) for r in people])
-        writer.write(
-            self.membership_history, [self.membership_history.row(r) for r in joinings]
-        )
+        # written once, already holding its one open membership's unit and start,
+        # instead of being written and then rewritten.
+        writer.write(self.memberships, joinings)
+        writer.write(self.members, people)
+        writer.history(self.member_history, member_ids)
+        writer.history(self.membership_history, membership_ids)
+
+    def _named(self, derived: tuple) -> dict:
+        """DERIVED_FIELDS by name, one dict per distinct name."""
+        named = self._names.get(derived)
+        if named is None:
+            named = self._names[derived] = dict(
+                zip(DERIVED_FIELDS, derived, strict=True)
+            )
+        return named
 
 
 class _Current:
@@ -323,20 +358,6 @@ def _is_unchanged(v: dict, known: _Current) -> bool:
     return not card_changed and not _changes(v, known.values)
 
 
-def _member_record(entry: tuple, pk: int) -> dict:
-    """The column values of a new Member (the others take their defaults)."""
-    v, unit_id, started_on, derived = entry
-    record = {name: v[name] for name in MEMBER_FIELDS}
-    record.update(zip(DERIVED_FIELDS, derived, strict=True))
-    record["id"] = pk
-    record["joined_union_on"] = v["joined_on"]
-    record["current_unit_id"] = unit_id
-    record["current_since"] = started_on
-    if v["birth_date"]:
-        record["birth_year"] = v["birth_date"].year
-    return record
-
-
 def _forget_cells(batch: list[ParsedRow], waiting: list[tuple]) -> None:
     """Let go of the cells as read of the rows that are valid for good: only invalid
     rows go into the error report, and at 100,000 rows the cells are a third of the
@@ -355,18 +376,6 @@ def _report(writer, progress: Progress | None, done: int, total: int) -> None:
         progress(done, total)
     else:
         writer.then(partial(progress, done, total))
-
-
-def _membership_record(entry: tuple, pk: int, member_id: int) -> dict:
-    v, unit_id, started_on, _names = entry
-    return {
-        "id": pk,
-        "member_id": member_id,
-        "unit_id": unit_id,
-        "started_on": started_on,
-        "start_reason": StartReason.ADMITTED,
-        "card_number": v["card_number"],
-    }
 
 
 def _person_key(unit_id: int, values: dict) -> tuple:

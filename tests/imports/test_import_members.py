@@ -97,6 +97,35 @@ def test_a_changed_field_is_updated_and_counted(run_command, write_file, cdcs):
     assert member.history.count() == 2
 
 
+def test_new_members_and_memberships_get_history_rows_equal_to_what_was_written(
+    run_command, member_file, cdcs, officer
+):
+    run_command(
+        "import",
+        "members",
+        member_file,
+        "--into",
+        cdcs.code,
+        "--user",
+        officer.username,
+    )
+
+    for model in (Member, Membership):
+        historical = model.history.model
+        tracked = [
+            f.attname
+            for f in historical._meta.concrete_fields
+            if not f.attname.startswith("history_")
+        ]
+        written = sorted(model.objects.values_list(*tracked))
+        recorded = historical.objects.values_list(*tracked, "history_type",
+                                                  "history_user_id", "history_change_reason")  # fmt: skip
+        assert sorted(row[: len(tracked)] for row in recorded) == written
+        assert {row[len(tracked) :] for row in recorded} == {
+            ("+", officer.pk, "import")
+        }
+
+
 def test_invalid_rows_stop_the_whole_write_with_exit_1(run_command, write_file, cdcs):
     bad = [3, "Lê Văn C", "31/02/1990", "Nam", "001090012347", "", "01/01/2020"]
     path = write_file("bad.xlsx", files.xlsx([HEADER, LAN, bad]))
