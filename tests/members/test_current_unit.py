@@ -116,6 +116,47 @@ def test_a_past_day_is_read_from_the_memberships(admit, cdcs, other_cdcs):
     assert list(then) == [member]
 
 
+def test_a_past_day_read_from_own_rows_counts_those_who_left_or_moved_since(
+    admit, cdcs, other_cdcs
+):
+    stayed = admit(cdcs, full_name="Trần Văn Ở").member
+    moved = admit(cdcs, full_name="Lê Văn Đi").member
+    services.transfer_member(
+        member=moved, to_unit=other_cdcs, transferred_on=date(2025, 9, 1)
+    )
+    left = admit(cdcs, full_name="Phạm Văn Nghỉ").member
+    services.record_departure(member=left, left_on=date(2025, 1, 1), reason="retired")
+    admit(cdcs, full_name="Vũ Văn Mới", joined_on=date(2025, 10, 1))
+    units = UnionUnit.objects.filter(pk=cdcs.pk)
+
+    then = Member.objects.active_on(date(2024, 12, 31), units, from_own_rows=True)
+
+    assert set(then) == {stayed, moved, left}
+
+
+@pytest.mark.parametrize(
+    "day", [date(2016, 6, 30), date(2022, 1, 1), date(2024, 3, 31)]
+)
+def test_a_past_day_read_from_own_rows_finds_the_people_of_the_memberships(
+    province, district, other_district, day
+):
+    for i, parent in enumerate([district, district, other_district]):
+        cdcs = UnionUnitFactory(parent=parent, founded_on=date(2005 + i, 1, 1))
+        EmployerFactory(managing_unit=parent, grassroots_union=cdcs, workers=60)
+    seed_members(
+        province=province, as_of=date(2024, 3, 31), rng=random.Random(5), members=150
+    )
+    units = UnionUnit.objects.within(district)
+
+    from_rows = Member.objects.active_on(day, units, from_own_rows=True)
+    from_memberships = Member.objects.active_on(day, units)
+
+    assert set(from_rows.values_list("pk", flat=True)) == set(
+        from_memberships.values_list("pk", flat=True)
+    )
+    assert from_memberships.exists()
+
+
 def test_a_leaving_date_in_the_future_is_refused(admit, cdcs):
     membership = admit(cdcs)
     membership.left_on = timezone.localdate() + timedelta(days=1)

@@ -115,6 +115,27 @@ def test_the_list_shows_who_was_active_on_a_past_date(client, officer, admit, cd
     assert names(after) == ["Lê Văn Mới"]
 
 
+def test_a_past_day_lists_the_same_people_when_read_from_their_own_rows(
+    client, officer, admit, cdcs, other_cdcs, monkeypatch
+):
+    from members import views
+
+    moved = admit(cdcs, full_name="Lê Văn Đi").member
+    services.transfer_member(
+        member=moved, to_unit=other_cdcs, transferred_on=date(2025, 9, 1)
+    )
+    admit(cdcs, full_name="Trần Văn Ở")
+    admit(other_cdcs, full_name="Phạm Văn Khác")
+    client.force_login(officer)
+
+    by_memberships = client.get(URL, {"on": "31/12/2024"})
+    monkeypatch.setattr(views, "OWN_ROWS_SHARE", (0, 2))  # every scope, if estimated
+    by_own_rows = client.get(URL, {"on": "31/12/2024"})
+
+    assert names(by_memberships) == ["Lê Văn Đi", "Trần Văn Ở"]
+    assert names(by_own_rows) == names(by_memberships)
+
+
 def test_a_unit_filter_narrows_to_its_subtree(client, officer, admit, cdcs, district):
     sibling = UnionUnitFactory(parent=district)
     admit(cdcs, full_name="Trần Văn An")
