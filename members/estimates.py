@@ -24,3 +24,17 @@ def share_in_units(members, units) -> float | None:
     if not everyone:
         return None
     return planned_rows(members.filter(current_unit__in=units)) / everyone
+
+
+def table_rows(model, using: str = "default") -> int | None:
+    """The rows in ``model``'s table as of the last VACUUM or ANALYZE (pg_class)."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT reltuples FROM pg_class WHERE oid = %s::regclass",
+            [model._meta.db_table],
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row and row[0] > 0 else None

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q, Value
-from django.db.models.functions import StrIndex
+from django.db.models.functions import Lower, StrIndex
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -14,7 +14,7 @@ from registry.identifiers import normalise_phone, validate_cccd, validate_phone
 from registry.models import Province, Ward
 from unions.models import UnionUnit
 
-from . import rules, text
+from . import rules, search_plan, text
 
 EthnicGroup = models.TextChoices(
     "EthnicGroup", [(name, name) for name in text.ETHNIC_GROUPS]
@@ -24,6 +24,10 @@ EthnicGroup = models.TextChoices(
 class Gender(models.TextChoices):
     MALE = "M", _("Male")
     FEMALE = "F", _("Female")
+
+
+# The alias a search leaves when its matches are to be sorted (search_plan).
+SORTED_MATCHES = "sorted_name_key"
 
 
 class MemberQuerySet(models.QuerySet):
@@ -84,14 +88,19 @@ class MemberQuerySet(models.QuerySet):
             queryset = queryset.alias(
                 **{at: StrIndex("search_name", Value(f" {word}"))}
             ).filter(**{f"{at}__gt": 0})
-        # The trigram index (PostgreSQL) is asked about a word of three letters or
-        # more without its word-start space: the trigrams of a space and a first
-        # letter ("  t", " th") are in nearly every name and slowed the index scan.
-        # A shorter word has no trigram of its own, so it keeps the space.
-        for word in words:
+        # The trigram index (PostgreSQL) is asked only about the words worth it
+        # (search_plan; all of them without statistics): a common word's posting
+        # lists cost more than walking the names in order, which STRPOS alone leaves
+        # as the only way. A word of three letters or more is put without its
+        # word-start space, whose trigrams ("  t", " th") are in nearly every name; a
+        # shorter one has no trigram of its own, so it keeps the space.
+        plan = search_plan.plan(words, self)
+        for word in words if plan is None else plan.indexed:
             queryset = queryset.filter(
                 search_name__contains=word if len(word) >= 3 else f" {word}"
             )
+        if plan is not None and plan.sorts_matches:
+            queryset = queryset.alias(**{SORTED_MATCHES: Lower("sort_key")})
         return queryset
 
     def aged_on(self, day: date, youngest: int, oldest: int | None):
@@ -106,7 +115,14 @@ class MemberQuerySet(models.QuerySet):
         return self.filter(by_date | by_year)
 
     def in_name_order(self):
-        """Vietnamese order: given name, family name, middle name (see text.sort_key)."""
+        """Vietnamese order: given name, family name, middle name (see text.sort_key).
+
+        After a search whose plan sorts its matches, by the same key as an expression
+        (lower case changes no hex digit): PostgreSQL then sorts the matches, and
+        cannot walk the whole name index instead.
+        """
+        if SORTED_MATCHES in self.query.annotations:
+            return self.order_by(SORTED_MATCHES, "id")
         return self.order_by("sort_key", "id")
 
     def after(self, member):
