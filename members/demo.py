@@ -9,16 +9,19 @@ open, CCCD consistent with gender and birth year) run in memory.
 """
 
 import random
+from bisect import bisect
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
+from itertools import accumulate
 
 from django.db import connection, transaction
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from django.utils import timezone
 
 from registry.models import Ward
+from registry.spreadsheets import bulk
 from unions.models import Employer, UnionUnit
 
 from . import services, text
@@ -29,7 +32,10 @@ SHARE_TRANSFERRED_IN = 0.04  # of the members on the date: came from another CĐ
 SHARE_LEFT_BEFORE = 0.12  # extra people who had left before the date
 SHARE_LEFT_AFTER = 0.08  # of the members on the date: left between it and today
 MEMBERS_PER_DISSOLVED_UNION = (15, 80)
-BATCH = 2_000
+# A CĐCS founded after the date: the share of its workers who are members today, and
+# of those, the share who joined on the founding day.
+NEW_UNION_MEMBERS = (0.55, 0.9)
+NEW_UNION_FOUNDERS = 0.6
 
 # fmt: off
 FAMILY_NAMES = [
@@ -129,6 +135,18 @@ def seed_members(
         return DemoMembers(province, as_of, rng).create(members)
 
 
+def seed_new_union_members(
+    *, province: UnionUnit, as_of: date = date(2024, 3, 31), rng: random.Random
+) -> int:
+    """Members of the CĐCS founded after ``as_of``, which ``seed_members`` leaves empty
+    (seed_demo founds them later); returns how many are active today.
+
+    They joined on or after their union's founding, so nothing changes on ``as_of``.
+    """
+    with transaction.atomic(), _bulk_load_cache():
+        return DemoMembers(province, as_of, rng).create_for_new_unions()
+
+
 @contextmanager
 def _bulk_load_cache():
     """On SQLite, a page cache big enough for the name and CCCD indexes while loading.
@@ -180,6 +198,32 @@ class DemoMembers:
         self._leave_after(slots)
         self._write(slots)
         return Membership.objects.within(self.province).active_on(self.as_of).count()
+
+    def create_for_new_unions(self) -> int:
+        new = [
+            u
+            for u in self.units
+            if u.founded_on > self.as_of
+            and u.is_active_on(self.today)
+            and u.workers
+            and not u.memberships.exists()
+        ]
+        # Other members exist already: no CCCD or card number twice.
+        self.cccds = set(
+            Member.objects.exclude(cccd=None).values_list("cccd", flat=True)
+        )
+        last_card = Membership.objects.filter(card_number__startswith="HT").aggregate(
+            last=Max("card_number")
+        )["last"]
+        self.card_counter = int(last_card[2:]) if last_card else 0
+        slots = []
+        for unit in new:
+            share = self.rng.uniform(*NEW_UNION_MEMBERS)
+            for _ in range(max(1, round(unit.workers * share))):
+                slots.append(self._joined_new_union(unit))
+        self._leave_after(slots)
+        self._write(slots)
+        return Membership.objects.filter(unit__in=new).active_on(self.today).count()
 
     # --- people ---------------------------------------------------------------------------
 
@@ -289,6 +333,16 @@ class DemoMembers:
         started_on = max(member.joined_union_on, unit.founded_on)
         return [Slot(member, unit, started_on, card_number=card)]
 
+    def _joined_new_union(self, unit: UnionUnit) -> list[Slot]:
+        """A member of a CĐCS founded after as_of: a founder, or someone who joined later."""
+        member = self._person(unit, adult_by=unit.founded_on)
+        if self.rng.random() < NEW_UNION_FOUNDERS:
+            joined = unit.founded_on
+        else:
+            joined = self._join_date(unit.founded_on, self.today)
+        member.joined_union_on = joined
+        return [Slot(member, unit, joined, card_number=self._card())]
+
     def _transfer_source(self, unit: UnionUnit) -> UnionUnit | None:
         for _ in range(5):
             source = self.rng.choice(self.units)
@@ -360,7 +414,7 @@ class DemoMembers:
         return slots
 
     def _leave_after(self, people: list[list[Slot]]) -> None:
-        """Some members on as_of leave later: a job change, retirement, a death."""
+        """Some members leave after as_of: a job change, retirement, a death."""
         for slots in people:
             last = slots[-1]
             if last.left_on is not None or self.rng.random() >= SHARE_LEFT_AFTER:
@@ -371,10 +425,11 @@ class DemoMembers:
                 if not self.profiles[last.unit.pk]["state_sector"]
                 else date(2025, 6, 14)
             )
-            if end <= self.as_of:
+            start = max(self.as_of, last.started_on)  # later for a newer CĐCS
+            if end <= start:
                 continue
-            last.left_on = self.as_of + timedelta(
-                days=self.rng.randint(1, (end - self.as_of).days)
+            last.left_on = start + timedelta(
+                days=self.rng.randint(1, (end - start).days)
             )
             age = last.member.age_on(last.left_on)
             last.leave_reason = (
@@ -390,32 +445,40 @@ class DemoMembers:
     # --- writing --------------------------------------------------------------------------
 
     def _write(self, people: list[list[Slot]]) -> None:
-        members = []
+        # Plain tuples with reserved ids, as the importer writes (COPY on PostgreSQL):
+        # bulk_create spends longer preparing 170,000 rows than the database storing them.
+        member_rows, membership_rows = bulk.Rows(Member), bulk.Rows(Membership)
+        member_ids = iter(bulk.reserve_ids(Member, len(people)))
+        membership_ids = iter(
+            bulk.reserve_ids(Membership, sum(len(slots) for slots in people))
+        )
+        members, memberships = [], []
         for slots in people:
             member = slots[0].member
             self._check(member, slots)
             member.set_derived_fields()
+            member.pk = next(member_ids)
             if slots[-1].left_on is None:  # what the trigger would set, set up front
-                member.current_unit = slots[-1].unit
+                member.current_unit_id = slots[-1].unit.pk
                 member.current_since = slots[-1].started_on
-            members.append(member)
-        Member.objects.bulk_create(members, batch_size=BATCH)
-        Membership.objects.bulk_create(
-            (
-                Membership(
-                    member=slot.member,
-                    unit=slot.unit,
-                    started_on=slot.started_on,
-                    start_reason=slot.start_reason,
-                    left_on=slot.left_on,
-                    leave_reason=slot.leave_reason,
-                    card_number=slot.card_number,
+            members.append(member_rows.row(vars(member)))
+            for slot in slots:
+                memberships.append(
+                    membership_rows.row(
+                        {
+                            "id": next(membership_ids),
+                            "member_id": member.pk,
+                            "unit_id": slot.unit.pk,
+                            "started_on": slot.started_on,
+                            "start_reason": slot.start_reason,
+                            "left_on": slot.left_on,
+                            "leave_reason": slot.leave_reason,
+                            "card_number": slot.card_number,
+                        }
+                    )
                 )
-                for slots in people
-                for slot in slots
-            ),
-            batch_size=BATCH,
-        )
+        member_rows.insert(members)
+        membership_rows.insert(memberships)
 
     def _check(self, member: Member, slots: list[Slot]) -> None:
         """The services' own rules, without their queries."""
@@ -481,8 +544,17 @@ def _proportional(total: int, capacities: list[int]) -> list[int]:
 
 
 def _pick(rng: random.Random, weighted: list[tuple[str, float]]) -> str:
-    values, weights = zip(*weighted, strict=True)
-    return rng.choices(values, weights)[0]
+    # The draw rng.choices(values, weights) makes, without summing the weights again
+    # on each of half a million picks: the lists are this module's constants.
+    prepared = _PICKS.get(id(weighted))
+    if prepared is None or prepared[0] is not weighted:
+        values, weights = zip(*weighted, strict=True)
+        prepared = _PICKS[id(weighted)] = (weighted, values, list(accumulate(weights)))
+    _weighted, values, cumulative = prepared
+    return values[bisect(cumulative, rng.random() * cumulative[-1], 0, len(values) - 1)]
+
+
+_PICKS: dict[int, tuple] = {}
 
 
 def _add_years(day: date, years: int) -> date:

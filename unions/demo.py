@@ -8,10 +8,12 @@ federations and local sector unions ended, CĐCS moved under the new commune uni
 """
 
 import random
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import transaction
+from django.db.models import OuterRef, Subquery
 
 from registry.identifiers import tax_code_check_digit
 from registry.models import Province, Ward
@@ -485,42 +487,51 @@ class DemoProvince:
             decision="Demo",
             province=province,
         )
+        uppers = [
+            UnionUnit(
+                code=f"LDLD-DEMO-H{i + 1:02}",
+                name=f"Liên đoàn Lao động {name[0].lower()}{name[1:]}",
+                kind=Kind.DISTRICT,
+                founded_on=date(1991, 12, 1),
+                province=province,
+            )
+            for i, (name, _) in enumerate(DISTRICTS)
+        ] + [
+            UnionUnit(
+                code=code,
+                name=name,
+                kind=kind,
+                founded_on=founded_on,
+                province=province,
+            )
+            for code, name, kind, founded_on in [
+                (
+                    "CD-KKT-DEMO",
+                    "Công đoàn Khu kinh tế tỉnh Hà Tĩnh",
+                    Kind.INDUSTRIAL_ZONE,
+                    date(2008, 9, 1),
+                ),
+                (
+                    "CDN-GD-DEMO",
+                    "Công đoàn ngành Giáo dục tỉnh Hà Tĩnh",
+                    Kind.LOCAL_SECTOR,
+                    date(1992, 3, 1),
+                ),
+                (
+                    "CDN-YT-DEMO",
+                    "Công đoàn ngành Y tế tỉnh Hà Tĩnh",
+                    Kind.LOCAL_SECTOR,
+                    date(1992, 3, 1),
+                ),
+            ]
+        ]
+        services.create_units(parent=root, units=uppers)
+        *districts, zone, education, health = uppers
         self.parents = {
-            "district": [
-                services.create_unit(
-                    parent=root,
-                    code=f"LDLD-DEMO-H{i + 1:02}",
-                    name=f"Liên đoàn Lao động {name[0].lower()}{name[1:]}",
-                    kind=Kind.DISTRICT,
-                    founded_on=date(1991, 12, 1),
-                    province=province,
-                )
-                for i, (name, _) in enumerate(DISTRICTS)
-            ],
-            "zone": services.create_unit(
-                parent=root,
-                code="CD-KKT-DEMO",
-                name="Công đoàn Khu kinh tế tỉnh Hà Tĩnh",
-                kind=Kind.INDUSTRIAL_ZONE,
-                founded_on=date(2008, 9, 1),
-                province=province,
-            ),
-            "education": services.create_unit(
-                parent=root,
-                code="CDN-GD-DEMO",
-                name="Công đoàn ngành Giáo dục tỉnh Hà Tĩnh",
-                kind=Kind.LOCAL_SECTOR,
-                founded_on=date(1992, 3, 1),
-                province=province,
-            ),
-            "health": services.create_unit(
-                parent=root,
-                code="CDN-YT-DEMO",
-                name="Công đoàn ngành Y tế tỉnh Hà Tĩnh",
-                kind=Kind.LOCAL_SECTOR,
-                founded_on=date(1992, 3, 1),
-                province=province,
-            ),
+            "district": districts,
+            "zone": zone,
+            "education": education,
+            "health": health,
         }
         self.zones = {
             code: IndustrialZone.objects.create(
@@ -541,6 +552,7 @@ class DemoProvince:
         return self.parents[plan.unit]
 
     def create_employers(self, plans, province) -> dict[int, Employer]:
+        """The employers, unsaved: each is written once its CĐCS exists."""
         employers = {}
         for plan in plans:
             plan.ward = self.rng.choice(DISTRICTS[plan.district][1])
@@ -559,12 +571,7 @@ class DemoProvince:
             )
             employer.set_derived_fields()
             employers[id(plan)] = employer
-        Employer.objects.bulk_create(employers.values(), batch_size=500)
-        WorkforceReport.objects.bulk_create(
-            WorkforceReport(employer=e, reported_on=REPORTED_ON, workers=e.workers)
-            for e in employers.values()
-        )
-        return employers
+        return employers  # written with their CĐCS, in create_grassroots_unions
 
     def founding_date(self, plan: EmployerPlan, *, before: date) -> date:
         earliest = {Employer.Kind.FDI: 2008, Employer.Kind.NON_STATE: 2003}.get(
@@ -574,56 +581,69 @@ class DemoProvince:
         return start + timedelta(days=self.rng.randrange((before - start).days - 90))
 
     def create_grassroots_unions(self, plans, employers, *, before: date) -> None:
+        """The CĐCS of the unionised employers, then the employers pointing at them."""
         by_id = {id(p): p for p in plans}
+        partners = defaultdict(list)
+        for plan in plans:
+            if plan.shares_union_with:
+                partners[plan.shares_union_with].append(employers[id(plan)])
+        new = defaultdict(list)
         for plan in plans:
             if plan.union != "active" or plan.shares_union_with:
                 continue
             employer = employers[id(plan)]
-            partners = [
-                employers[id(p)] for p in plans if p.shares_union_with == id(plan)
-            ]
+            others = partners[id(plan)]
             name = (
                 f"Công đoàn {employer.name}"
-                if not partners
-                else f"Công đoàn cơ sở ghép {employer.name} và {partners[0].name}"
+                if not others
+                else f"Công đoàn cơ sở ghép {employer.name} và {others[0].name}"
             )
-            cdcs = self.new_grassroots(
-                self.upper_unit(plan), name, self.founding_date(plan, before=before)
-            )
-            Employer.objects.filter(
-                pk__in=[employer.pk] + [p.pk for p in partners]
-            ).update(grassroots_union=cdcs)
-            employer.grassroots_union = cdcs
+            cdcs = self.new_grassroots(name, self.founding_date(plan, before=before))
+            new[self.upper_unit(plan)].append(cdcs)
+            for member_employer in [employer, *others]:
+                member_employer.grassroots_union = cdcs
+        self.create_new_grassroots(new)
+        Employer.objects.bulk_create(employers.values(), batch_size=500)
+        WorkforceReport.objects.bulk_create(
+            (
+                WorkforceReport(employer=e, reported_on=REPORTED_ON, workers=e.workers)
+                for e in employers.values()
+            ),
+            batch_size=500,
+        )
         self.plans, self.employers, self.by_id = plans, employers, by_id
 
-    def new_grassroots(
-        self, parent: UnionUnit, name: str, founded_on: date, **extra
-    ) -> UnionUnit:
+    def new_grassroots(self, name: str, founded_on: date) -> UnionUnit:
+        """A CĐCS, unsaved: ``create_new_grassroots`` writes them by parent."""
         self.cdcs_counter += 1
-        return services.create_unit(
-            parent=parent,
+        return UnionUnit(
             code=f"CDCS-DEMO-{self.cdcs_counter:04}",
             name=name[:255],
             kind=Kind.GRASSROOTS,
             founded_on=founded_on,
             decision=f"{self.rng.randint(10, 999)}/QĐ-LĐLĐ",
-            **extra,
         )
+
+    def create_new_grassroots(
+        self, by_parent: dict[UnionUnit, list[UnionUnit]]
+    ) -> None:
+        for parent, units in by_parent.items():
+            services.create_units(parent=parent, units=units)
 
     def create_historic_unions(self) -> None:
         """CĐCS of firms that closed before 2024: kept, dissolved, for history."""
+        closed = defaultdict(list)
         for i in range(30):
             founded = date(2004 + i % 10, 1 + i % 12, 10)
+            parent = self.rng.choice(self.parents["district"])
             unit = self.new_grassroots(
-                self.rng.choice(self.parents["district"]),
                 f"Công đoàn Công ty TNHH {self.rng.choice(BRANDS)} (đã giải thể)",
                 founded,
             )
-            services.dissolve_unit(
-                unit=unit,
-                dissolved_on=date(2016 + i % 7, 6, 30),
-                decision="Doanh nghiệp ngừng hoạt động",
-            )
+            unit.dissolved_on = date(2016 + i % 7, 6, 30)
+            unit.decision = "Doanh nghiệp ngừng hoạt động"
+            closed[parent].append(unit)
+        self.create_new_grassroots(closed)
 
     def create_agreements(self, plans, employers) -> None:
         rng, agreements = self.rng, []
@@ -668,10 +688,12 @@ class DemoProvince:
 
         later = [p for p in self.plans if p.union == "later"]
         early, late = later[: len(later) // 2], later[len(later) // 2 :]
-        for plan in early:  # founded before the reorganisation, under their district
-            self.attach_new_union(
-                plan, self.upper_unit(plan), date(2024, 5, 1), date(2025, 6, 1)
-            )
+        # Founded before the reorganisation, under their district.
+        self.attach_new_unions(
+            [(plan, self.upper_unit(plan)) for plan in early],
+            date(2024, 5, 1),
+            date(2025, 6, 1),
+        )
 
         # 15/06/2025: unions in administrative agencies and fully state-funded units end.
         ended = (
@@ -680,15 +702,16 @@ class DemoProvince:
             .filter(employers__kind__in=Employer.NO_UNION_KINDS)
             .distinct()
         )
+        ended = list(ended)
         for unit in ended:
             services.dissolve_unit(
                 unit=unit,
                 dissolved_on=STATE_SECTOR_DISSOLVED_ON,
                 decision="4173/TLĐ-ToC",
             )
-            Membership.objects.filter(unit=unit, left_on__isnull=True).update(
-                left_on=STATE_SECTOR_DISSOLVED_ON, leave_reason=LeaveReason.RESTRUCTURED
-            )
+        Membership.objects.filter(unit__in=ended, left_on__isnull=True).update(
+            left_on=STATE_SECTOR_DISSOLVED_ON, leave_reason=LeaveReason.RESTRUCTURED
+        )
 
         # 01/07/2025: commune unions replace district federations and local sector unions.
         communes, number = {}, 0
@@ -709,25 +732,29 @@ class DemoProvince:
                     ward=ward,
                 )
                 communes.update(dict.fromkeys(group, unit))
+        # A shared CĐCS goes with the employer it is named after.
         ward_of_union = {
             self.employers[id(p)].grassroots_union_id: p.ward
             for p in self.plans
-            if self.employers[id(p)].grassroots_union_id
+            if self.employers[id(p)].grassroots_union_id and not p.shares_union_with
         }
         ended_parents = self.parents["district"] + [
             self.parents["education"],
             self.parents["health"],
         ]
+        moving = defaultdict(list)
         for parent in ended_parents:
             for cdcs in UnionUnit.objects.get_children(parent).filter(
                 dissolved_on__isnull=True
             ):
-                services.move_unit(
-                    unit=cdcs,
-                    new_parent=communes[ward_of_union[cdcs.pk]],
-                    moved_on=REORGANISED_ON,
-                    decision="Demo/QĐ-LĐLĐ",
-                )
+                moving[communes[ward_of_union[cdcs.pk]]].append(cdcs)
+        for commune, units in moving.items():
+            services.move_units(
+                units=units,
+                new_parent=commune,
+                moved_on=REORGANISED_ON,
+                decision="Demo/QĐ-LĐLĐ",
+            )
         for commune in set(communes.values()):
             wards = [ward for ward, unit in communes.items() if unit == commune]
             Employer.objects.filter(
@@ -747,21 +774,38 @@ class DemoProvince:
                 unit=unit, dissolved_on=REORGANISED_ON, decision="Demo/QĐ-LĐLĐ"
             )
 
-        for plan in late:  # founded after the reorganisation, under the commune union
-            parent = (
-                self.parents["zone"] if plan.unit == "zone" else communes[plan.ward]
-            )
-            self.attach_new_union(plan, parent, date(2025, 8, 1), date(2026, 10, 31))
+        # Founded after the reorganisation, under the commune union.
+        self.attach_new_unions(
+            [
+                (
+                    plan,
+                    self.parents["zone"]
+                    if plan.unit == "zone"
+                    else communes[plan.ward],
+                )
+                for plan in late
+            ],
+            date(2025, 8, 1),
+            date(2026, 10, 31),
+        )
         self.report_current_workforce()
 
-    def attach_new_union(self, plan, parent, earliest: date, latest: date) -> None:
-        founded = earliest + timedelta(
-            days=self.rng.randrange((latest - earliest).days)
-        )
-        employer = self.employers[id(plan)]
-        cdcs = self.new_grassroots(parent, f"Công đoàn {employer.name}", founded)
-        Employer.objects.filter(pk=employer.pk).update(grassroots_union=cdcs)
-        employer.grassroots_union = cdcs
+    def attach_new_unions(
+        self, plans_and_parents, earliest: date, latest: date
+    ) -> None:
+        """A CĐCS for each employer, founded between ``earliest`` and ``latest``."""
+        new, employers = defaultdict(list), []
+        for plan, parent in plans_and_parents:
+            founded = earliest + timedelta(
+                days=self.rng.randrange((latest - earliest).days)
+            )
+            employer = self.employers[id(plan)]
+            cdcs = self.new_grassroots(f"Công đoàn {employer.name}", founded)
+            new[parent].append(cdcs)
+            employer.grassroots_union = cdcs
+            employers.append(employer)
+        self.create_new_grassroots(new)
+        Employer.objects.bulk_update(employers, ["grassroots_union"])
 
     def report_current_workforce(self) -> None:
         """The January 2026 count: the current figure, while 2024 keeps its own."""
@@ -778,6 +822,12 @@ class DemoProvince:
             employer.workers, employer.workers_reported_on = workers, LATEST_REPORT_ON
             employers.append(employer)
         WorkforceReport.objects.bulk_create(reports, batch_size=500)
-        Employer.objects.bulk_update(
-            employers, ["workers", "workers_reported_on"], batch_size=500
+        # The latest report becomes the current count, as record_workforce does: one
+        # statement rather than a bulk_update of 2,600 CASE branches.
+        latest = WorkforceReport.objects.filter(
+            employer=OuterRef("pk"), reported_on=LATEST_REPORT_ON
+        )
+        Employer.objects.filter(pk__in=[e.pk for e in employers]).update(
+            workers=Subquery(latest.values("workers")),
+            workers_reported_on=LATEST_REPORT_ON,
         )

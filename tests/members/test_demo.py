@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.db.models import F
 
-from members.demo import seed_members
+from members.demo import seed_members, seed_new_union_members
 from members.models import LeaveReason, Member, Membership, StartReason
 from members.text import cccd_warnings
 from tests.factories import EmployerFactory, UnionUnitFactory
@@ -124,3 +124,31 @@ def test_asking_for_more_members_than_workers_fails(small_province):
         seed_members(
             province=small_province, as_of=AS_OF, rng=random.Random(1), members=10_000
         )
+
+
+def test_a_union_founded_after_the_date_gets_members_who_joined_since(
+    small_province, seeded
+):
+    late = UnionUnit.objects.get(founded_on=date(2025, 1, 1))
+
+    active = seed_new_union_members(
+        province=small_province, as_of=AS_OF, rng=random.Random(7)
+    )
+
+    joined = Membership.objects.filter(unit=late)
+    assert 0 < active <= joined.count() <= 40
+    assert not joined.filter(started_on__lt=late.founded_on).exists()
+    assert not joined.filter(member__joined_union_on__lt=late.founded_on).exists()
+    assert Membership.objects.within(small_province).active_on(AS_OF).count() == 200
+
+
+def test_new_unions_are_filled_once(small_province, seeded):
+    seed_new_union_members(province=small_province, as_of=AS_OF, rng=random.Random(7))
+    people = Member.objects.count()
+
+    again = seed_new_union_members(
+        province=small_province, as_of=AS_OF, rng=random.Random(8)
+    )
+
+    assert again == 0
+    assert Member.objects.count() == people

@@ -6,10 +6,14 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 
-from members.models import LeaveReason, Membership
+from members import triggers as member_triggers
+from members.models import LeaveReason, Member, Membership
 from registry.models import User
 from registry.roles import Role
+from unions.coverage import triggers as coverage_triggers
 from unions.coverage.figures import coverage
 from unions.demo import AS_OF, PUBLISHED, ROOT_CODE
 from unions.models import Employer, UnionUnit
@@ -93,3 +97,35 @@ def test_a_second_run_changes_nothing(demo):
 
     assert UnionUnit.objects.count() == units
     assert ROOT_CODE in output.getvalue()
+
+
+def test_unions_founded_after_31_march_2024_have_members_who_joined_since(demo):
+    province, _ = demo
+    founded_later = (
+        UnionUnit.objects.within(province)
+        .grassroots()
+        .filter(founded_on__gt=AS_OF, dissolved_on__isnull=True)
+    )
+    memberships = Membership.objects.filter(unit__in=founded_later)
+
+    assert founded_later.count() == 85
+    assert not founded_later.filter(memberships__isnull=True).exists()
+    assert not memberships.filter(started_on__lt=F("unit__founded_on")).exists()
+    assert memberships.active_on(timezone.localdate()).count() > memberships.count() / 2
+
+
+def test_the_triggers_are_back_and_their_data_matches_a_recount(demo):
+    open_memberships = Membership.objects.filter(left_on__isnull=True)
+    without_one = Member.objects.exclude(memberships__left_on__isnull=True)
+
+    assert coverage_triggers.installed() == set(coverage_triggers._trigger_tables())
+    assert member_triggers.installed() == set(member_triggers.TRIGGERS)
+    assert coverage_triggers.tally_differences() == 0
+    assert (
+        open_memberships.filter(
+            member__current_unit=F("unit"), member__current_since=F("started_on")
+        ).count()
+        == open_memberships.count()
+        > 40_000
+    )
+    assert not without_one.filter(current_unit__isnull=False).exists()
