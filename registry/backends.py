@@ -1,5 +1,6 @@
 from django.contrib.auth.backends import BaseBackend, ModelBackend
 
+from .models import User
 from .roles import ROLE_PERMISSIONS
 
 
@@ -26,6 +27,14 @@ class PasswordBackend(ModelBackend):
     read the per-user and group permission tables, two queries on every request that
     checks a permission, for grants this registry never makes.
     """
+
+    def get_user(self, user_id):
+        """The signed-in user with their unit: nearly every page scopes by it."""
+        try:
+            user = User.objects.select_related("unit").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
     def get_all_permissions(self, user_obj, obj=None):
         return set()

@@ -37,3 +37,27 @@ def test_a_user_without_a_role_has_no_permission(db):
     user = UserFactory(role="nobody")
 
     assert user.get_all_permissions() == set()
+
+
+def test_the_signed_in_user_comes_with_their_unit(
+    client, officer, django_assert_num_queries
+):
+    from django.contrib.auth import get_user
+
+    client.force_login(officer)
+    request = type("Request", (), {"session": client.session})()
+
+    with django_assert_num_queries(2):  # the session, the user and their unit
+        user = get_user(request)
+        assert user.unit.code == officer.unit.code
+
+
+def test_an_inactive_user_is_signed_out(client, officer):
+    from django.contrib.auth import get_user
+
+    client.force_login(officer)
+    officer.is_active = False
+    officer.save()
+    request = type("Request", (), {"session": client.session})()
+
+    assert get_user(request).is_anonymous
