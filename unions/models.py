@@ -442,6 +442,8 @@ def add_years(day: date, years: int) -> date:
 # Coverage targets and the membership tally live with the coverage code.
 from .coverage.models import (  # noqa: E402, F401
     EmployerSpell,
+    EmployerTally,
+    EmployerTallyBasis,
     MemberTally,
     StaleEmployer,
     Target,

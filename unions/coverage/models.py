@@ -171,3 +171,59 @@ class StaleEmployer(models.Model):
 
     def __str__(self):
         return str(self.employer_id)
+
+
+class EmployerTally(models.Model):
+    """Changes of the employer figures of every unit's scope, derived from the spells.
+
+    A unit P's scope holds the employers whose managing unit or CĐCS is in P's subtree
+    (each once). A spell of an eligible employer adds its figures to every such P on
+    the day it starts and takes them off on the day it ends; a renewal counts from 90
+    days before the last agreement's expiry. Each change is written three times, as a
+    day row, a month row and a year row of P, so the figures of P on D are three short
+    sums: P's year rows before D's year, its month rows of D's year before D's month and
+    its day rows of D's month up to D (about 75 rows, whatever the size of the subtree).
+    Written only by employer_tally.py, whenever spells.refresh() rewrites spells.
+    """
+
+    class Span(models.TextChoices):
+        YEAR = "y", _("year")
+        MONTH = "m", _("month")
+        DAY = "d", _("day")
+
+    pk = models.CompositePrimaryKey("path", "span", "starts_on")
+    path = models.CharField(max_length=255)
+    span = models.CharField(max_length=1, choices=Span)
+    starts_on = models.DateField()
+    eligible = models.IntegerField(default=0)
+    workers = models.BigIntegerField(default=0)
+    with_union = models.IntegerField(default=0)
+    enterprises = models.IntegerField(default=0)
+    with_cba = models.IntegerField(default=0)
+    renewals = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("employer tally")
+        verbose_name_plural = _("employer tallies")
+        default_permissions = []
+
+    def __str__(self):
+        return f"{self.path} {self.span} {self.starts_on}: {self.eligible:+d}"
+
+
+class EmployerTallyBasis(models.Model):
+    """The settings the employer tally was computed with (one row, or none: rebuild).
+
+    The eligibility threshold and the state-sector cut-off are baked into the tally;
+    when the settings differ from these, or the row is missing (after a bulk refresh),
+    the next reader rebuilds the tally from the spells.
+    """
+
+    min_workers = models.PositiveIntegerField()
+    state_sector_ended_on = models.DateField()
+
+    class Meta:
+        default_permissions = []
+
+    def __str__(self):
+        return f"≥ {self.min_workers}, {self.state_sector_ended_on}"

@@ -21,9 +21,12 @@ from unions.models import (
     CollectiveAgreement,
     Employer,
     EmployerSpell,
+    EmployerTallyBasis,
     StaleEmployer,
     WorkforceReport,
 )
+
+from . import employer_tally
 
 BEGINNING = date(1900, 1, 1)  # no figure is given for an earlier day
 ANALYZE_AFTER = 10_000  # employers refreshed at once
@@ -147,9 +150,21 @@ def _insert(rows: list[tuple]) -> None:
 
 
 def refresh(batch_size: int = 2000) -> int:
-    """Recompute the spells of every queued employer; returns how many were done."""
+    """Recompute the spells of every queued employer; returns how many were done.
+
+    The employer tally follows in the same transaction: the difference between the
+    spells deleted and written is added to it. After a bulk load (ANALYZE_AFTER queued
+    employers or more) it is cheaper to drop the tally and rebuild it once at the end.
+    When nothing is queued and the tally is current, this is one query.
+    """
+    queued, current = _state()
+    if not queued and current:
+        return 0
+    bulk = queued >= ANALYZE_AFTER
+    if bulk:
+        employer_tally.invalidate()
     done = 0
-    while StaleEmployer.objects.exists():
+    while queued:
         with transaction.atomic():
             # A second reader waits here for the first one's batch, then sees it done.
             ids = list(
@@ -158,7 +173,7 @@ def refresh(batch_size: int = 2000) -> int:
                 .values_list("employer_id", flat=True)[:batch_size]
             )
             if not ids:
-                return done
+                break
             employers = list(
                 Employer.objects.filter(pk__in=ids)
                 .select_related("managing_unit", "grassroots_union")
@@ -174,15 +189,37 @@ def refresh(batch_size: int = 2000) -> int:
                 )
                 .order_by()
             )
-            EmployerSpell.objects.filter(employer_id__in=ids).delete()
-            _insert(spells_of(employers))
+            spells = EmployerSpell.objects.filter(employer_id__in=ids)
+            old = [] if bulk else list(spells.values_list(*employer_tally.COLUMNS))
+            spells.delete()
+            rows = spells_of(employers)
+            _insert(rows)
+            if not bulk:
+                employer_tally.apply(old, [row[1:] for row in rows])
             StaleEmployer.objects.filter(employer_id__in=ids).delete()
         done += len(ids)
+        queued = StaleEmployer.objects.exists()
     if done >= ANALYZE_AFTER and connection.vendor == "postgresql":
         # Fresh statistics, or the planner sorts 100,000 spells on disk instead of hashing.
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {EmployerSpell._meta.db_table}")
+    if bulk or not current:
+        employer_tally.ensure_current()
     return done
+
+
+def _state() -> tuple[int, bool]:
+    """(employers queued, whether the employer tally is current), in one query."""
+    min_workers, ended_on = employer_tally.basis()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT count(*) FROM {StaleEmployer._meta.db_table}),"
+            f" EXISTS (SELECT 1 FROM {EmployerTallyBasis._meta.db_table}"
+            "  WHERE min_workers = %s AND state_sector_ended_on = %s)",
+            [min_workers, ended_on],
+        )
+        queued, current = cursor.fetchone()
+    return queued, bool(current)
 
 
 def rebuild() -> int:
