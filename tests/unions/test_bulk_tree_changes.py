@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from members.models import Membership
 from tests.factories import MemberFactory, UnionUnitFactory
@@ -70,6 +71,26 @@ def test_founding_units_at_once_refuses_a_code_already_used(district, cdcs):
         create_units(parent=district, units=[new_cdcs("CDCS-A")])
 
     assert UnionUnit.objects.get_children_count(district) == 1
+
+
+def test_a_code_already_used_is_refused_in_vietnamese(district, cdcs):
+    with translation.override("vi"), pytest.raises(ValidationError) as refusal:
+        create_units(parent=district, units=[new_cdcs("CDCS-A")])
+
+    assert refusal.value.messages == ["Các mã này đã được dùng: CDCS-A."]
+
+
+def test_moving_a_unit_with_one_below_it_is_refused_in_vietnamese(
+    province, district, cdcs
+):
+    new_top = UnionUnitFactory(code="LDLD-MOI", kind=Kind.PROVINCIAL)
+
+    with translation.override("vi"), pytest.raises(ValidationError) as refusal:
+        move_units(
+            units=[district, cdcs], new_parent=new_top, moved_on=date(2025, 7, 1)
+        )
+
+    assert "cannot" not in refusal.value.messages[0]
 
 
 def test_founding_units_at_once_refuses_the_same_code_twice(district):
