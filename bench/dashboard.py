@@ -567,7 +567,12 @@ def vacuum(full=False):
     from django.db import connection
 
     with connection.cursor() as cursor:
-        tables = ("unions_membertally", "unions_employerspell", "unions_employertally")
+        tables = (
+            "unions_membertally",
+            "unions_employerspell",
+            "unions_employertally",
+            "unions_staleemployer",
+        )
         for table in tables:
             cursor.execute(f"VACUUM {'FULL ' if full else ''}ANALYZE {table}")
 

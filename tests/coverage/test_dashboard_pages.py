@@ -261,3 +261,19 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(client):
     response = client.get(reverse("unions:dashboard"))
 
     assert response.status_code == 302
+
+
+def test_the_unit_picker_offers_upper_level_units_with_their_names_escaped(
+    client, leader, registry, cdcs
+):
+    UnionUnitFactory(
+        parent=registry, code="XA-1", kind="commune", name='Công đoàn "Xã" <b>&'
+    )
+    client.force_login(leader)
+
+    html = get(client, "dashboard", as_of=AS_OF).content.decode()
+
+    assert (
+        '<option value="XA-1">Công đoàn &quot;Xã&quot; &lt;b&gt;&amp;</option>' in html
+    )
+    assert f'<option value="{cdcs.code}">' not in html
