@@ -3,6 +3,7 @@
     python bench/seed_demo.py                         # this checkout, SQLite and PostgreSQL
     python bench/seed_demo.py --baseline 6178acb      # and the code of that commit, same run
     python bench/seed_demo.py --only sqlite
+    python bench/seed_demo.py --ours HEAD --baseline 6178acb   # committed code only
 
 For each database and each code version: a fresh database (SQLite file in /tmp, or a
 PostgreSQL database of its own), ``migrate``, then ``seed_demo`` timed in a child process
@@ -37,6 +38,9 @@ TARGET_SECONDS = 120  # "well under 2 minutes on SQLite on this machine"
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--baseline", help="a git commit to time in the same run")
+    parser.add_argument(
+        "--ours", help="time this commit instead of the working tree (shared checkouts)"
+    )
     parser.add_argument("--only", choices=["sqlite", "postgresql"])
     parser.add_argument("--pg-server", default=PG_SERVER)
     args = parser.parse_args()
@@ -67,8 +71,8 @@ def main():
         print(f"target on SQLite, under {TARGET_SECONDS} s: {met}")
 
 
-def checkout(commit: str, scratch: str) -> Path:
-    target = Path(scratch) / "baseline"
+def checkout(commit: str, scratch: str, name: str) -> Path:
+    target = Path(scratch) / name
     target.mkdir()
     archive = subprocess.run(
         ["git", "-C", str(ROOT), "archive", commit], check=True, capture_output=True
