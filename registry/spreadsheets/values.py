@@ -19,7 +19,7 @@ _DATE_TEXT = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T][\d:.]+)?$")
 _MONTH_YEAR = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{4})$")
 _YEAR = re.compile(r"^(\d{4})$")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _DIGIT_SEPARATORS = re.compile(r"[\s.\-]")
 _NUMBER_SEPARATORS = re.compile(r"[\s.,]")
 _DATES = (datetime, date)
@@ -49,7 +49,7 @@ def text(value) -> str:
         value = str(value)
     result = clean(value)
     # Our exports neutralise formula-looking text with a leading quote; take it off.
-    if result.startswith("'") and result[1:2] in _FORMULA_START:
+    if result.startswith("'") and result[1:2] in FORMULA_START:
         result = result[1:]
     return result
 
@@ -198,7 +198,7 @@ def code(value) -> str:
 def neutralise(value):
     """A cell value safe to open in a spreadsheet: text that would run as a formula
     (=, +, -, @, tab, CR at the start) gets a leading quote."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
 
