@@ -45,12 +45,12 @@ def main():
     parser.add_argument("--pg-server", default=PG_SERVER)
     args = parser.parse_args()
 
-    versions = [("this checkout", ROOT)]
     with tempfile.TemporaryDirectory(prefix="seed_bench_") as scratch:
+        ours = checkout(args.ours, scratch, "ours") if args.ours else ROOT
+        versions = [("this checkout", ours)]
         if args.baseline:
-            versions.append(
-                (f"baseline {args.baseline}", checkout(args.baseline, scratch))
-            )
+            base = checkout(args.baseline, scratch, "baseline")
+            versions.append((f"baseline {args.baseline}", base))
         vendors = [args.only] if args.only else ["sqlite", "postgresql"]
         print(f"load average before: {os.getloadavg()}")
         results = {}
