@@ -143,7 +143,7 @@ def build_data(args):
         )
         cursor.execute("DELETE FROM registry_user WHERE username LIKE 'bench_%%'")
         cursor.execute("DELETE FROM unions_unionunit WHERE code LIKE 'BENCH-%%'")
-    root_path = _step(UnionUnit.get_root_nodes().count() + 1)
+    root_path = _step(UnionUnit.objects.get_root_nodes().count() + 1)
 
     # The tree: a province, 34 commune unions, the CĐCS spread over them.
     units = [
