@@ -5,9 +5,10 @@ from datetime import date
 
 import pytest
 
+from tests.factories import EmployerFactory
 from unions.coverage import employer_tally, spells
 from unions.coverage.figures import coverage
-from unions.models import EmployerTally, EmployerTallyBasis, UnionUnit
+from unions.models import Employer, EmployerTally, EmployerTallyBasis, UnionUnit
 
 from .recount import as_counted, recount
 from .test_rollups_match_a_recount import (
@@ -36,6 +37,9 @@ def test_the_tally_kept_through_every_write_equals_one_rebuilt_from_the_spells()
     employer_steps(rng, uppers, grassroots)
     tree_steps(rng, provinces, uppers, grassroots)
     employer_steps(rng, uppers, grassroots)
+    gone = EmployerFactory(managing_unit=uppers[0], grassroots_union=grassroots[0])
+    coverage(root)
+    Employer.objects.filter(pk=gone.pk).delete()
     spells.refresh()
     kept = tally_rows()
 
