@@ -103,7 +103,7 @@ class MemberImporter(Importer):
         self.today = timezone.localdate()
         self.derived = DerivedNames()
         self._changed: list[tuple] = []
-        cccds = member_rows.cccds(table.cells("cccd"))
+        cccds = member_rows.cccds(table.cells("cccd"), table.cccd_memo)
         codes = set(member_rows.converted(values.code, table.cells("unit_code")))
         self._units = self._units_for(codes)
         self._current = self._current_memberships(set(cccds) - {""})

@@ -125,12 +125,15 @@ class DerivedNames:
 
     def __init__(self):
         self._known: dict[str, tuple] = {}
+        self._member = Member()  # one instance for all: building one costs more
 
     def __call__(self, full_name: str) -> tuple:
         """The values of DERIVED_FIELDS for a new member called ``full_name``."""
         derived = self._known.get(full_name)
         if derived is None:
-            member = Member(full_name=full_name)
+            member = self._member
+            member.full_name = full_name
+            member.family_name = member.middle_name = member.given_name = ""
             member.set_derived_fields()
             derived = tuple(getattr(member, name) for name in DERIVED_FIELDS)
             self._known[full_name] = derived

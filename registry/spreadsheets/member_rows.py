@@ -123,24 +123,29 @@ def _yes_no(cell) -> tuple:
     return _checked(values.yes_no, cell)
 
 
-def converted(convert: Callable, cells: list) -> list:
+def converted(convert: Callable, cells: list, done: dict | None = None) -> list:
     """``[convert(cell) for cell in cells]``, calling ``convert`` once per distinct cell.
 
     Cells are told apart by type as well as value (1, 1.0 and True are equal in a dict
-    but are different cells), except in the usual all-text column.
+    but are different cells), except in the usual all-text column. ``done`` keeps the
+    conversions for the next call on more cells of the same column.
     """
-    if set(map(type, cells)) <= _TEXT_TYPES:
+    if done is None and set(map(type, cells)) <= _TEXT_TYPES:
         keys = cells
         done = {cell: convert(cell) for cell in set(cells)}
     else:
         keys = list(zip(map(type, cells), cells, strict=True))
-        done = {key: convert(key[1]) for key in set(keys)}
+        done = {} if done is None else done
+        done.update({key: convert(key[1]) for key in set(keys) - done.keys()})
     return list(map(done.__getitem__, keys))
 
 
-def cccds(cells: list) -> list[str]:
-    """The CCCD each of ``cells`` holds as the row parser reads it ("" for none)."""
-    return [cccd for cccd, _old, _error, _restored in converted(_id_number, cells)]
+def cccds(cells: list, done: dict | None = None) -> list[str]:
+    """The CCCD each of ``cells`` holds as the row parser reads it ("" for none);
+    ``done`` as in ``converted``, to share the work with the parser."""
+    return [
+        cccd for cccd, _old, _error, _restored in converted(_id_number, cells, done)
+    ]
 
 
 class _Messages:
@@ -156,18 +161,25 @@ class _Messages:
         self.name_missing = str(NAME_MISSING)
 
 
-def parse_member_rows(numbers: list[int], columns: dict[str, list]) -> list[ParsedRow]:
-    """One ParsedRow per row number; ``columns`` holds each mapped field's cells."""
+def parse_member_rows(
+    numbers: list[int], columns: dict[str, list], memo: dict | None = None
+) -> list[ParsedRow]:
+    """One ParsedRow per row number; ``columns`` holds each mapped field's cells.
+    ``memo`` holds the CCCD conversions of the file's earlier rows (or of all its
+    rows, when the importer looked the people up first: ``cccds``)."""
     empty = [None] * len(numbers)
 
     def column(key: str, convert: Callable | None = None) -> list:
         cells = columns.get(key, empty)
         return converted(convert, cells) if convert else cells
 
+    cccd_cells = columns.get("cccd", empty)
     cells = {
         "full_name": column("full_name", _name),
         "gender": column("gender", _gender),
-        "cccd": column("cccd", _id_number),
+        "cccd": converted(_id_number, cccd_cells, memo)
+        if memo is not None
+        else column("cccd", _id_number),
         "phone": column("phone", _phone),
         "email": column("email", _email),
         "ethnicity": column("ethnicity", _ethnicity),

@@ -48,6 +48,8 @@ class Table:
     # into ``rows`` (and leaves None in their place).
     data: list[tuple[int, list]] = field(default_factory=list, repr=False)
     _seen: dict[tuple, int] = field(default_factory=dict, repr=False)
+    # The CCCD column's conversions, shared by the importer's look-up and the parser.
+    cccd_memo: dict = field(default_factory=dict, repr=False)
 
     @property
     def errors(self) -> list[Problem]:
@@ -87,7 +89,9 @@ class Table:
         and the number of rows to come, before the rest are parsed."""
         size = size or len(self.data) or 1
         for start in range(len(self.rows), len(self.data), size):
-            batch = _parsed(self.kind, self.header, self.data[start : start + size])
+            batch = _parsed(
+                self.kind, self.header, self.data[start : start + size], self.cccd_memo
+            )
             # From here the cells live on in each row's ``raw`` only, which an importer
             # may drop once the row can no longer reach the error report.
             self.data[start : start + size] = [None] * len(batch)
@@ -242,11 +246,11 @@ def _apply_overrides(header: Header, overrides: dict[str, str]) -> None:
 
 
 def parse_rows(
-    kind: str, numbers: list[int], columns: dict[str, list]
+    kind: str, numbers: list[int], columns: dict[str, list], memo: dict | None = None
 ) -> list[ParsedRow]:
     """One ParsedRow per row number, from each mapped field's column of cells."""
     if kind == "members":
-        return parse_member_rows(numbers, columns)
+        return parse_member_rows(numbers, columns, memo)
     parse = PARSERS[kind]
     return [
         parse(number, {key: cells[index] for key, cells in columns.items()})
@@ -254,13 +258,15 @@ def parse_rows(
     ]
 
 
-def _parsed(kind: str, header: Header, data: list[tuple[int, list]]) -> list[ParsedRow]:
+def _parsed(
+    kind: str, header: Header, data: list[tuple[int, list]], memo: dict | None = None
+) -> list[ParsedRow]:
     """The rows of ``data`` parsed, each keeping its cells as read."""
     columns = {
         key: [row[column] if column < len(row) else None for _number, row in data]
         for column, key in sorted(header.mapping.items())
     }
-    parsed = parse_rows(kind, [number for number, _row in data], columns)
+    parsed = parse_rows(kind, [number for number, _row in data], columns, memo)
     for row, (_number, cells) in zip(parsed, data, strict=True):
         row.raw = cells
     return parsed
