@@ -14,17 +14,29 @@ TREE_DEPTH = (
 
 
 def grassroots_counts(units, *, scope: UnionUnit | None = None) -> dict[str, int]:
-    """Active CĐCS under each of ``units``: one grouped query per tree depth, not one per unit."""
-    today = timezone.localdate()
-    counts: dict[str, int] = {}
-    steplen = UnionUnit.steplen
-    base = UnionUnit.objects.grassroots().active_on(today)
+    """Active CĐCS under each of ``units`` (at any depth), by the unit's path."""
+    base = UnionUnit.objects.grassroots().active_on(timezone.localdate())
     if scope is not None:
         base = base.within(scope)
+    return _counts_under(units, base)
+
+
+def children_counts(units) -> dict[str, int]:
+    """Units directly under each of ``units`` and active today, by the unit's path."""
+    active = UnionUnit.objects.active_on(timezone.localdate())
+    return _counts_under(units, active, directly=True)
+
+
+def _counts_under(units, queryset, *, directly: bool = False) -> dict[str, int]:
+    """Rows of ``queryset`` under each unit: one grouped query per tree depth, not one
+    per unit (a unit's descendants are the paths that start with its own)."""
+    counts: dict[str, int] = {}
+    steplen = UnionUnit.steplen
     for depth in sorted({unit.depth for unit in units}):
         prefixes = [u.path for u in units if u.depth == depth]
+        below = {"depth": depth + 1} if directly else {"depth__gt": depth}
         rows = (
-            base.filter(depth__gt=depth)
+            queryset.filter(**below)
             .annotate(prefix=Substr("path", 1, steplen * depth))
             .filter(prefix__in=prefixes)
             .values("prefix")
@@ -69,8 +81,10 @@ def unit_tree(request):
     if not show_ended:
         units = [u for u in units if u not in ended]
     counts = grassroots_counts(units)
+    children = children_counts(units)
     for unit in units:
         unit.grassroots_count = counts.get(unit.path, 0)
+        unit.children_count = children.get(unit.path, 0)
         unit.indent = unit.depth - tops[0].depth if tops else 0
     context = {
         "units": units,

@@ -78,10 +78,28 @@ def test_pages_need_a_login(client, district):
     assert response.status_code == 302
 
 
+def test_unit_tree_counts_only_the_units_directly_under_that_are_active(
+    client, provincial_officer, province, district, cdcs
+):
+    UnionUnitFactory(parent=district, code="CDCS-OLD", dissolved_on="2020-01-01")
+    UnionUnitFactory(parent=district, code="CDCS-NEW")
+    client.force_login(provincial_officer)
+
+    response = client.get(reverse("unions:unit_tree"))
+
+    units = {unit.code: unit for unit in response.context["units"]}
+    assert units["CD-KCN"].children_count == 2
+    assert units["LDLD-HT"].children_count == 1
+
+
 def test_unit_tree_hides_ended_units_until_asked(client, provincial_officer, province):
     ended = UnionUnitFactory(
-        parent=province, code="LDLD-H01", name="Liên đoàn Lao động huyện Kỳ Anh",
-        kind="district", founded_on="1991-12-01", dissolved_on="2025-07-01",
+        parent=province,
+        code="LDLD-H01",
+        name="Liên đoàn Lao động huyện Kỳ Anh",
+        kind="district",
+        founded_on="1991-12-01",
+        dissolved_on="2025-07-01",
     )
     client.force_login(provincial_officer)
 
