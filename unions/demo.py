@@ -702,13 +702,11 @@ class DemoProvince:
             .filter(employers__kind__in=Employer.NO_UNION_KINDS)
             .distinct()
         )
-        ended = list(ended)
-        for unit in ended:
-            services.dissolve_unit(
-                unit=unit,
-                dissolved_on=STATE_SECTOR_DISSOLVED_ON,
-                decision="4173/TLĐ-ToC",
-            )
+        ended = services.dissolve_units(
+            units=list(ended),
+            dissolved_on=STATE_SECTOR_DISSOLVED_ON,
+            decision="4173/TLĐ-ToC",
+        )
         Membership.objects.filter(unit__in=ended, left_on__isnull=True).update(
             left_on=STATE_SECTOR_DISSOLVED_ON, leave_reason=LeaveReason.RESTRUCTURED
         )
@@ -766,13 +764,9 @@ class DemoProvince:
                     and p.kind not in Employer.NO_UNION_KINDS
                 ]
             ).update(managing_unit=commune)
-        for unit in self.parents["district"] + [
-            self.parents["education"],
-            self.parents["health"],
-        ]:
-            services.dissolve_unit(
-                unit=unit, dissolved_on=REORGANISED_ON, decision="Demo/QĐ-LĐLĐ"
-            )
+        services.dissolve_units(
+            units=ended_parents, dissolved_on=REORGANISED_ON, decision="Demo/QĐ-LĐLĐ"
+        )
 
         # Founded after the reorganisation, under the commune union.
         self.attach_new_unions(
