@@ -24,12 +24,12 @@ from .estimates import planned_rows, table_rows
 from .name_frequencies import word_shares
 
 # What one step of each way costs, relative to one index entry walked (measured on the
-# benchmark's 1,000,000 members: about 1 µs an entry walked, 5-15 µs a candidate row
-# read and checked, a few hundredths of a µs a trigram posting).
-CANDIDATE_COST = 10.0
+# benchmark's 1,000,000 members, PostgreSQL 15, warm cache: 0.2 µs an entry walked,
+# about 3 µs a candidate row read and checked, 0.01 µs a trigram posting, 1 µs a
+# member read from its union's range of the unit index and sorted).
+CANDIDATE_COST = 15.0
 POSTING_COST = 0.05
-# Reading a scope's members from its unions' range of the unit index, and sorting them.
-SCOPE_ROW_COST = 1.5
+SCOPE_ROW_COST = 5.0
 # A word absent from the statistics is rare, but not absent from the register.
 RAREST_SHARE = 0.0005
 WANTED = 201  # the page and the count's limit (views.COUNT_LIMIT + 1)
