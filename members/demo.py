@@ -458,7 +458,7 @@ class DemoMembers:
             self._check(member, slots)
             member.set_derived_fields()
             member.pk = next(member_ids)
-            if slots[-1].left_on is None:  # what the trigger would set, set up front
+            if slots[-1].left_on is None:  # what the trigger would set
                 member.current_unit_id = slots[-1].unit.pk
                 member.current_since = slots[-1].started_on
             members.append(member_rows.row(vars(member)))
@@ -477,8 +477,11 @@ class DemoMembers:
                         }
                     )
                 )
-        member_rows.insert(members)
+        # Memberships first, as the importer writes: the trigger keeping each person's
+        # current unit (members/triggers.py) finds no one to update, and each person is
+        # written once, already holding their open membership's unit and start.
         membership_rows.insert(memberships)
+        member_rows.insert(members)
 
     def _check(self, member: Member, slots: list[Slot]) -> None:
         """The services' own rules, without their queries."""

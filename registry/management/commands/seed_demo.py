@@ -8,7 +8,6 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from members import triggers as member_triggers
 from registry.models import User
 from registry.roles import Role
 from unions.coverage import triggers as coverage_triggers
@@ -33,21 +32,20 @@ DEMO_ACCOUNTS = [
 
 
 @contextmanager
-def derived_data_rebuilt_after():
-    """Write without the per-row upkeep of derived data, then rebuild it once.
+def coverage_tally_rebuilt_after():
+    """Write without the coverage triggers' upkeep, then recount once.
 
-    The coverage tally (unions/coverage/triggers.py) and the members' current unit
-    (members/triggers.py) are kept by triggers on every write; on SQLite they run once
-    per row, for 170,000 memberships. Here they are dropped inside the seeding
-    transaction and put back by the modules' own ``ensure``, which recounts the tally,
-    queues every employer's spells and refreshes every member's current unit. A failure
-    rolls the drop back with everything else.
+    The tally behind the coverage figures (unions/coverage/triggers.py) is kept by
+    triggers on every write: on SQLite once per row, for 90,000 memberships and every
+    moved unit. Here they are dropped inside the seeding transaction and put back by the
+    module's own ``ensure``, which recounts the tally and queues every employer's spells;
+    a failure rolls the drop back with everything else. The members' current unit
+    (members/triggers.py) stays with its triggers: the demo writes each person after
+    their memberships, already holding the open one, so they find nothing to update.
     """
     coverage_triggers.uninstall()
-    member_triggers.uninstall()
     yield
     coverage_triggers.ensure()
-    member_triggers.ensure()
 
 
 class Command(BaseCommand):
@@ -69,7 +67,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         if "load_divisions" in get_commands():
             call_command("load_divisions", verbosity=0)
-        with transaction.atomic(), derived_data_rebuilt_after():
+        with transaction.atomic(), coverage_tally_rebuilt_after():
             builder, rng = DemoProvince(seed=seed), random.Random(seed)
             root = builder.build()
             members = self.seed_members(root, rng)
