@@ -187,3 +187,19 @@ def test_the_detail_page_takes_a_fixed_number_of_queries(
 
     with django_assert_max_num_queries(14):
         client.get(detail(member))
+
+
+def test_a_full_birth_date_is_labelled_as_a_date_and_a_lone_year_as_a_year(
+    client, officer, admit, cdcs
+):
+    dated = admit(cdcs).member
+    year_only = admit(
+        cdcs, full_name="Trần Văn Nam", gender="M", birth_date=None, birth_year=1980
+    ).member
+    client.force_login(officer)
+
+    dated_page = client.get(detail(dated)).text
+    year_page = client.get(detail(year_only)).text
+
+    assert "<dt>Ngày sinh</dt><dd>08/03/1990</dd>" in dated_page
+    assert "<dt>Năm sinh</dt><dd>1980</dd>" in year_page
