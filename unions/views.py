@@ -122,6 +122,9 @@ def unit_detail(request, code):
             request.GET.get("employers_page")
         ),
         "moves": unit.moves.select_related("from_parent", "to_parent")[:20],
+        "members_count": (
+            members_today([unit]).get(unit.pk, 0) if unit.is_grassroots else None
+        ),
         "today": timezone.localdate(),
     }
     return render(request, "unions/unit_detail.html", context)

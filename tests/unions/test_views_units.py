@@ -136,3 +136,27 @@ def test_unit_page_pagination_links_carry_a_single_question_mark(
 
     assert 'href="?employers_page=2"' in response.text
     assert "??" not in response.text
+
+
+def test_a_grassroots_union_page_counts_its_members_and_links_to_them(
+    client, grassroots_officer, cdcs
+):
+    from tests.factories import MembershipFactory
+
+    MembershipFactory(unit=cdcs)
+    MembershipFactory(unit=cdcs)
+    MembershipFactory(unit=cdcs, left_on="2020-01-01")
+    client.force_login(grassroots_officer)
+
+    response = client.get(reverse("unions:unit_detail", args=[cdcs.code]))
+
+    assert response.context["members_count"] == 2
+    assert f"{reverse('members:member_list')}?unit={cdcs.code}" in response.text
+
+
+def test_a_unit_page_links_to_the_units_coverage_figures(client, leader, province):
+    client.force_login(leader)
+
+    response = client.get(reverse("unions:unit_detail", args=[province.code]))
+
+    assert f"{reverse('unions:dashboard')}?unit={province.code}" in response.text

@@ -19,3 +19,8 @@ DATETIME_INPUT_FORMATS = [
     "%Y-%m-%d",
 ]
 FIRST_DAY_OF_WEEK = 1  # Monday
+# Numbers as Vietnamese writes them: 80.356 người, 94,0 % (``intcomma`` and number
+# formatting group thousands with a dot; plain numbers in forms stay ungrouped).
+DECIMAL_SEPARATOR = ","
+THOUSAND_SEPARATOR = "."
+NUMBER_GROUPING = 3
