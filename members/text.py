@@ -12,6 +12,7 @@ from registry.text import clean, fold, title_case
 # --- Names ------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=65536)  # names repeat: a register has few distinct parts
 def normalise_name(full_name: str) -> str:
     """NFC, single spaces, Vietnamese title case: how a full name is stored."""
     return title_case(clean(full_name))
