@@ -446,7 +446,7 @@ class DemoMembers:
 
     def _write(self, people: list[list[Slot]]) -> None:
         # Plain tuples with reserved ids, as the importer writes (COPY on PostgreSQL):
-        # bulk_create spends longer preparing 170,000 rows than the database storing them.
+        # bulk_create spends longer preparing 164,000 rows than the database storing them.
         member_rows, membership_rows = bulk.Rows(Member), bulk.Rows(Membership)
         member_ids = iter(bulk.reserve_ids(Member, len(people)))
         membership_ids = iter(

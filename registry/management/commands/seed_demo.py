@@ -36,7 +36,7 @@ def coverage_tally_rebuilt_after():
     """Write without the coverage triggers' upkeep, then recount once.
 
     The tally behind the coverage figures (unions/coverage/triggers.py) is kept by
-    triggers on every write: on SQLite once per row, for 90,000 memberships and every
+    triggers on every write: on SQLite once per row, for 83,000 memberships and every
     moved unit. Here they are dropped inside the seeding transaction and put back by the
     module's own ``ensure``, which recounts the tally and queues every employer's spells;
     a failure rolls the drop back with everything else. The members' current unit
