@@ -5,25 +5,16 @@ from django.db import migrations, models
 
 
 def start_tally(apps, schema_editor):
-    """Start from an empty tally that is current: every employer's spells computed anew.
+    """Mark the empty tally current when there are no spells yet (a new database).
 
-    The spells are dropped and every employer queued, so the next reader writes them
-    again and adds them to the tally (or, for many employers, rebuilds it once).
+    Otherwise the basis row stays absent, and the first reader builds the tally from the
+    spells already there (about 12 s for 100,000 employers), nothing else recomputed.
     """
-    Employer = apps.get_model("unions", "Employer")
     EmployerSpell = apps.get_model("unions", "EmployerSpell")
-    StaleEmployer = apps.get_model("unions", "StaleEmployer")
     EmployerTallyBasis = apps.get_model("unions", "EmployerTallyBasis")
     db = schema_editor.connection.alias
-    EmployerSpell.objects.using(db).all().delete()
-    StaleEmployer.objects.using(db).bulk_create(
-        [
-            StaleEmployer(employer_id=pk)
-            for pk in Employer.objects.using(db).values_list("pk", flat=True)
-        ],
-        batch_size=5000,
-        ignore_conflicts=True,
-    )
+    if EmployerSpell.objects.using(db).exists():
+        return
     EmployerTallyBasis.objects.using(db).create(
         min_workers=settings.ELIGIBLE_MIN_WORKERS,
         state_sector_ended_on=settings.STATE_SECTOR_UNIONS_ENDED_ON,
