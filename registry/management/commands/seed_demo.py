@@ -38,10 +38,12 @@ def coverage_tally_rebuilt_after():
     The tally behind the coverage figures (unions/coverage/triggers.py) is kept by
     triggers on every write: on SQLite once per row, for 83,000 memberships and every
     moved unit. Here they are dropped inside the seeding transaction and put back by the
-    module's own ``ensure``, which recounts the tally and queues every employer's spells;
-    a failure rolls the drop back with everything else. The members' current unit
-    (members/triggers.py) stays with its triggers: the demo writes each person after
-    their memberships, already holding the open one, so they find nothing to update.
+    module's own ``ensure``, which recounts the whole tally and queues every employer's
+    spells; a failure rolls the drop back with everything else. On PostgreSQL, other
+    sessions using those tables wait until the seed commits (a demo database).
+    The members' current unit (members/triggers.py) stays with its triggers: the demo
+    writes each person after their memberships, already holding the open one, so they
+    find nothing to update.
     """
     coverage_triggers.uninstall()
     yield
