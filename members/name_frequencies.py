@@ -26,6 +26,7 @@ class WordShare:
     """Shares of all names (0 to 1) for one typed word."""
 
     any_part: float  # with a word of the name starting with it
+    family_name: float  # with the family name starting with it
     given_name: float  # with the given name starting with it
     given_before: float  # with a given name that sorts before those
 
@@ -54,6 +55,7 @@ def word_shares(
         matching = [v for v in values if any(w.startswith(word) for w in v.words)]
         shares[word] = WordShare(
             any_part=min(1.0, sum(v.share for v in matching)),
+            family_name=sum(v.share for v in matching if v.column == "family_name"),
             given_name=sum(v.share for v in matching if v.column == "given_name"),
             given_before=sum(v.share for v in given if " ".join(v.words) < word),
         )

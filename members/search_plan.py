@@ -56,13 +56,14 @@ def plan(words: list[str], members) -> SearchPlan | None:
         return None
     in_scope = planned_rows(members) or everyone
     share = {w: max(shares[w].any_part, RAREST_SHARE) for w in shares}
-    walk = _walk(words, shares, share, everyone, in_scope)
+    matching = _matching_shares(words, shares, share)
+    walk = _walk(words, shares, matching, everyone, in_scope)
     best = SearchPlan(indexed=[], sorts_matches=in_scope * SCOPE_ROW_COST < walk)
     best_cost = min(walk, in_scope * SCOPE_ROW_COST)
     chosen = []
-    for word in sorted(words, key=share.get):  # rarest first
+    for word in sorted(words, key=matching.get):  # rarest first
         chosen.append(word)
-        candidates = prod(share[w] for w in chosen)
+        candidates = prod(matching[w] for w in chosen)
         postings = sum(_postings(w, share) for w in chosen)
         cost = everyone * (CANDIDATE_COST * candidates + POSTING_COST * postings)
         if cost < best_cost:
@@ -70,17 +71,36 @@ def plan(words: list[str], members) -> SearchPlan | None:
     return best
 
 
-def _walk(words, shares, share, everyone, in_scope) -> float:
+def _matching_shares(words, shares, share) -> dict[str, float]:
+    """Each word's share among the names the other words leave.
+
+    A name has one family name: beside the word most often a family name, if it mostly
+    is one ("nguyen"), another word ("l") is found in the middle or given name only.
+    """
+    family = max(words, key=lambda w: shares[w].family_name / share[w])
+    if shares[family].family_name <= share[family] / 2:
+        return {word: share[word] for word in words}
+    return {
+        word: share[word]
+        if word == family
+        else max(share[word] - shares[word].family_name, RAREST_SHARE)
+        for word in words
+    }
+
+
+def _walk(words, shares, matching, everyone, in_scope) -> float:
     """How many names are walked in name order before WANTED matches are found.
 
     Matches are spread evenly, except where a word is mostly a given name: names are
     ordered by given name first, so before the given names starting with that word
-    ("lan" in "nguyen thi lan") only the rarer names with it elsewhere match.
+    ("lan" in "nguyen thi lan", "l" in "nguyen thi l") only the rarer names with it in
+    the middle or family name match.
     """
-    density = prod(share[w] for w in words) * in_scope / everyone
+    density = prod(matching[w] for w in words) * in_scope / everyone
     clusters = []
     for word in words:
-        elsewhere = max(share[word] - shares[word].given_name, 0.0) / share[word]
+        given = shares[word].given_name
+        elsewhere = max(matching[word] - given, 0.0) / matching[word]
         if elsewhere >= 0.5:
             continue
         before = shares[word].given_before * everyone
@@ -90,7 +110,7 @@ def _walk(words, shares, share, everyone, in_scope) -> float:
         else:
             # Past them, every name has the word: matches come 1 / share times as
             # often.
-            rest = (WANTED - found_before) * share[word] / density
+            rest = (WANTED - found_before) * matching[word] / density
             clusters.append(before + rest)
     walked = min(clusters) if clusters else WANTED / density
     return min(walked, everyone)

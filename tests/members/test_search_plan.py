@@ -88,3 +88,15 @@ def test_every_plan_finds_the_matches_in_name_order(register, query):
 
 def _matches(search_name, words):
     return all(f" {word}" in search_name for word in words)
+
+
+def test_beside_a_family_name_another_word_counts_outside_the_family_name(register):
+    words = ["tran", "l"]  # "l": Lưu as a family name, Lan as a given name
+    shares = name_frequencies.word_shares(words)
+    share = {w: shares[w].any_part for w in words}
+
+    matching = search_plan._matching_shares(words, shares, share)
+
+    assert matching["tran"] == share["tran"]
+    assert matching["l"] == pytest.approx(share["l"] - shares["l"].family_name)
+    assert shares["l"].family_name > 0
