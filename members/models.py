@@ -392,10 +392,10 @@ class Membership(models.Model):
                 fields=["unit", "started_on", "left_on"], name="membership_unit_dates"
             ),
             # Memberships that ended, by end date: "who was here on a past day but has
-            # left or moved since" is a short range (MemberQuerySet.active_on).
+            # left or moved since" is a short range (MemberQuerySet.active_on), read
+            # from the index alone. Key columns rather than INCLUDE: SQLite has none.
             models.Index(
-                fields=["left_on"],
-                include=["unit", "started_on", "member"],
+                fields=["left_on", "unit", "started_on", "member"],
                 condition=Q(left_on__isnull=False),
                 name="membership_ended",
             ),
