@@ -12,7 +12,12 @@ from tests.factories import (
     MembershipFactory,
     UnionUnitFactory,
 )
-from unions.coverage.figures import coverage, coverage_with_children
+from unions.coverage.figures import (
+    coverage,
+    coverage_with_children,
+    due_for_renewal,
+    renewals,
+)
 from unions.models import Employer
 
 from .factories import WorkforceReportFactory
@@ -235,6 +240,93 @@ def test_an_agreement_of_an_employer_without_a_union_is_not_counted(district):
     )
 
     assert figures_of(district).enterprises_with_cba == 0
+
+
+def due_on(unit, day):
+    """The enterprises due for renewal on ``day``, after checking every path agrees."""
+    listed = set(renewals(unit, day).values_list("pk", flat=True))
+    assert set(due_for_renewal(unit, day).values_list("employer_id", flat=True)) == (
+        listed
+    )
+    assert figures_of(unit, day).due_for_renewal == len(listed)
+    return listed
+
+
+def test_an_agreement_renewed_later_is_due_on_the_days_before_the_renewal(
+    employer, district
+):
+    CollectiveAgreementFactory(
+        employer=employer,
+        signed_on=date(2020, 1, 1),
+        effective_on=date(2020, 1, 1),
+        expires_on=date(2023, 1, 1),
+    )
+    CollectiveAgreementFactory(
+        employer=employer,
+        signed_on=date(2023, 6, 1),
+        effective_on=date(2023, 6, 1),
+        expires_on=date(2026, 6, 1),
+    )
+
+    assert due_on(district, date(2022, 10, 1)) == set()  # 92 days left
+    assert due_on(district, date(2022, 10, 3)) == {employer.pk}  # 90 days left
+    assert due_on(district, date(2023, 3, 1)) == {employer.pk}  # lapsed, not renewed
+    assert due_on(district, date(2023, 5, 31)) == {employer.pk}
+    assert due_on(district, date(2023, 6, 1)) == set()  # renewed that day
+    assert due_on(district, date(2026, 3, 3)) == {employer.pk}  # the renewal's turn
+
+
+def test_a_renewal_counts_from_its_signing_even_before_it_takes_effect(
+    employer, district
+):
+    CollectiveAgreementFactory(
+        employer=employer,
+        signed_on=date(2021, 1, 1),
+        effective_on=date(2021, 1, 1),
+        expires_on=date(2024, 1, 1),
+    )
+    CollectiveAgreementFactory(
+        employer=employer,
+        signed_on=date(2023, 12, 1),
+        effective_on=date(2024, 1, 1),
+        expires_on=date(2027, 1, 1),
+    )
+
+    assert due_on(district, date(2023, 11, 30)) == {employer.pk}
+    assert due_on(district, date(2023, 12, 1)) == set()
+
+
+def test_the_renewal_list_shows_the_expiry_known_on_the_day(employer, district):
+    CollectiveAgreementFactory(
+        employer=employer,
+        signed_on=date(2020, 1, 1),
+        effective_on=date(2020, 1, 1),
+        expires_on=date(2023, 1, 1),
+    )
+    CollectiveAgreementFactory(
+        employer=employer,
+        signed_on=date(2023, 6, 1),
+        effective_on=date(2023, 6, 1),
+        expires_on=date(2026, 6, 1),
+    )
+
+    listed = renewals(district, date(2023, 3, 1)).get()
+
+    assert listed.last_expires_on == date(2023, 1, 1)
+
+
+def test_an_enterprise_that_signed_no_agreement_by_the_day_has_none_to_renew(
+    employer, district
+):
+    CollectiveAgreementFactory(
+        employer=employer,
+        signed_on=date(2024, 6, 1),
+        effective_on=date(2024, 6, 1),
+        expires_on=date(2024, 8, 15),
+    )
+
+    assert due_on(district, date(2024, 5, 31)) == set()
+    assert due_on(district, date(2024, 6, 1)) == {employer.pk}
 
 
 # --- Rates, children and bad dates ---------------------------------------------------

@@ -32,6 +32,7 @@ from unions.coverage.figures import (
     renewals,
     white_spots,
 )
+from unions.coverage.white_spot_list import WhiteSpotList
 from unions.models import Employer, UnionUnit
 
 from .recount import as_counted, recount
@@ -212,7 +213,7 @@ def employer_steps(rng, uppers, grassroots):
         effective = random_day(rng, date(2016, 1, 1))
         CollectiveAgreementFactory(
             employer=employer,
-            signed_on=effective,
+            signed_on=effective - timedelta(days=rng.choice([0, 0, 45])),
             effective_on=effective,
             expires_on=effective + timedelta(days=rng.choice([365, 730, 1095])),
         )
@@ -227,9 +228,42 @@ def employer_steps(rng, uppers, grassroots):
     )
 
 
-def assert_every_unit_agrees(rng, days=4):
+def renewal_steps(rng, uppers, grassroots):
+    """Enterprises whose agreement lapses and is renewed later: (employer, a day between)."""
+    uppers, grassroots = refresh(uppers), refresh(grassroots)
+    gaps = []
+    for _ in range(6):
+        employer = EmployerFactory(
+            managing_unit=rng.choice(uppers),
+            grassroots_union=rng.choice(grassroots),
+            kind=rng.choice(Employer.ENTERPRISE_KINDS),
+            workers=40,
+        )
+        effective = random_day(rng, date(2020, 1, 1), date(2021, 6, 1))
+        lapsed_on = effective + timedelta(days=730)
+        renewed_on = lapsed_on + timedelta(days=rng.choice([30, 120, 300]))
+        CollectiveAgreementFactory(
+            employer=employer,
+            signed_on=effective,
+            effective_on=effective,
+            expires_on=lapsed_on,
+        )
+        CollectiveAgreementFactory(
+            employer=employer,
+            signed_on=renewed_on,
+            effective_on=renewed_on + timedelta(days=rng.choice([0, 20])),
+            expires_on=renewed_on + timedelta(days=1095),
+        )
+        between = lapsed_on + timedelta(
+            days=rng.randrange((renewed_on - lapsed_on).days)
+        )
+        gaps.append((employer, between))
+    return gaps
+
+
+def assert_every_unit_agrees(rng, days=4, also=()):
     assert triggers.tally_differences(connection) == 0
-    sample = [random_day(rng, date(2014, 1, 1)) for _ in range(days)]
+    sample = [random_day(rng, date(2014, 1, 1)) for _ in range(days)] + list(also)
     for unit in UnionUnit.objects.all():
         for day in sample:
             assert as_counted(coverage(unit, day)) == recount(unit, day), (unit, day)
@@ -243,6 +277,13 @@ def assert_lists_agree(unit, day):
     assert coverage(unit, day).due_for_renewal == len(due)
     top = [workers for _, workers in largest_white_spots(unit, day, 5)]
     assert top == [e.workers_on for e in white_spots(unit, day)[:5]]
+    for filters in ({}, {"kind": Employer.Kind.NON_STATE}):
+        listed = WhiteSpotList(unit, day, **filters)
+        expected = white_spots(unit, day).filter(**filters)
+        assert [(e.pk, e.workers_on) for e in listed[:1000]] == [
+            (e.pk, e.workers_on) for e in expected
+        ]
+        assert listed.count() == expected.count()
 
 
 @pytest.mark.parametrize("seed", [1, 2])
@@ -279,6 +320,20 @@ def test_employer_workforce_and_agreement_changes_keep_the_spells_exact(seed):
     employer_steps(rng, uppers, grassroots)
 
     assert_every_unit_agrees(rng)
+
+
+@pytest.mark.parametrize("seed", [10, 11])
+def test_an_agreement_renewed_after_it_lapsed_is_due_on_the_days_between(seed):
+    rng = random.Random(seed)
+    root, provinces, uppers, grassroots = build_tree()
+    employer_steps(rng, uppers, grassroots)
+    coverage(root)  # spells computed before the renewals are recorded
+
+    gaps = renewal_steps(rng, uppers, grassroots)
+
+    assert_every_unit_agrees(rng, also=[day for _, day in gaps])
+    for employer, day in gaps:
+        assert employer.pk in set(renewals(root, day).values_list("pk", flat=True))
 
 
 def test_children_computed_together_equal_children_computed_alone():

@@ -9,8 +9,9 @@ How the employer figures of unit P on day D are computed:
 - so each eligible spell adds (1 employer, its workers, 1 if its CĐCS is active, 1 if
   it is also an enterprise, 1 if that enterprise has a valid agreement) on
   ``starts_on`` and takes them off on ``ends_on``; a renewal (enterprise with a union
-  whose last agreement expires by D + 90 days) counts from ``max(starts_on, last
-  expiry - 90 days)`` to ``ends_on``;
+  whose last agreement signed by D expires by D + 90 days) counts from ``max(starts_on,
+  last expiry - 90 days)`` to ``ends_on``: a signing starts a new spell, so the spell's
+  last expiry is the one known on each of its days;
 - those changes are written for every P in the employer's scope as day, month and year
   rows, and the figures on D are the sum of P's rows up to D (``figures_on``).
 

@@ -7,7 +7,9 @@ report and the ``coverage`` command all call the functions below.
 Two layers, proven equal by tests/coverage/test_rollups_match_a_recount.py:
 - the definitions, as plain querysets over the registry's own tables
   (``eligible_employers``, ``white_spots``, ``renewals``, ``Membership.active_on``):
-  the lists and exports use these, and they are the recount the tests compare with;
+  the exports and the renewal list use these, and they are the recount the tests
+  compare with; the white-spot list page reads the same rows from the spells
+  (white_spot_list.py);
 - the fast path the figures use, so the root of 20,000 units answers in well under
   150 ms for any date (bench/dashboard.py):
   * members: MemberTally, kept exact by database triggers inside every write
@@ -217,13 +219,16 @@ def enterprises_with_union(unit: UnionUnit, day: date):
 def renewals(unit: UnionUnit, day: date):
     """Enterprises with a union whose latest agreement lapsed, or expires within 90 days.
 
-    ``last_expires_on`` is the latest expiry among the enterprise's agreements; one
-    that lapsed on or before ``day`` has no valid agreement, one expiring within the
-    Labour Code's bargaining window needs talks now.
+    ``last_expires_on`` is the latest expiry among the agreements signed on or before
+    ``day``: a renewal signed later was not known on that day, so the enterprise was
+    due then. One that lapsed on or before ``day`` has no valid agreement, one
+    expiring within the Labour Code's bargaining window needs talks now. An
+    enterprise that never signed one by ``day`` has nothing to renew.
     """
+    signed = Q(agreements__signed_on__lte=day)
     return (
         enterprises_with_union(unit, day)
-        .annotate(last_expires_on=Max("agreements__expires_on"))
+        .annotate(last_expires_on=Max("agreements__expires_on", filter=signed))
         .filter(last_expires_on__lte=day + RENEWAL_WINDOW)
         .select_related("grassroots_union", "industrial_zone")
         .order_by("last_expires_on", "name", "pk")

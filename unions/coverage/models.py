@@ -136,7 +136,8 @@ class EmployerSpell(models.Model):
     managing_path = models.CharField(max_length=255)
     grassroots_path = models.CharField(max_length=255, blank=True)
     last_agreement_expires_on = models.DateField(
-        null=True, help_text="Latest expiry among all the employer's agreements."
+        null=True,
+        help_text="Latest expiry among the employer's agreements signed by starts_on.",
     )
 
     class Meta:
@@ -179,7 +180,7 @@ class EmployerTally(models.Model):
     A unit P's scope holds the employers whose managing unit or CĐCS is in P's subtree
     (each once). A spell of an eligible employer adds its figures to every such P on
     the day it starts and takes them off on the day it ends; a renewal counts from 90
-    days before the last agreement's expiry. Each change is written three times, as a
+    days before the expiry of the last agreement signed so far. Each change is written three times, as a
     day row, a month row and a year row of P, so the figures of P on D are three short
     sums: P's year rows before D's year, its month rows of D's year before D's month and
     its day rows of D's month up to D (about 75 rows, whatever the size of the subtree).

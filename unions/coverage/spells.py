@@ -1,10 +1,10 @@
 """Employer spells: each employer's coverage facts as stretches of unchanging state.
 
 An employer's worker count (last report on or before the day, else the current count),
-whether its CĐCS is active and whether an agreement is valid change only on report
-dates, its CĐCS's founding and dissolution dates and its agreements' effective and
-expiry dates. Between two such dates nothing changes, so the figures for any day read
-one spell per employer. The eligibility threshold and the 2025 state-sector cut-off are
+whether its CĐCS is active, whether an agreement is valid and the latest expiry among
+the agreements signed so far change only on report dates, its CĐCS's founding and
+dissolution dates and its agreements' signing, effective and expiry dates. Between two
+such dates nothing changes, so the figures for any day read one spell per employer. The eligibility threshold and the 2025 state-sector cut-off are
 settings; they are applied when the spells are read, so changing them needs no rebuild.
 
 Triggers queue every employer whose facts may have changed (triggers.py); ``refresh``
@@ -37,6 +37,9 @@ class State:
     workers: int
     has_union: bool
     has_agreement: bool
+    # Latest expiry among the agreements signed on or before the day: one signed
+    # later was not known then, so a past day's renewals ignore it.
+    last_expiry: date | None = None
 
 
 def timeline(
@@ -44,16 +47,19 @@ def timeline(
     current_workers: int,
     reports: list[tuple[date, int]],
     union: tuple[date, date | None] | None,
-    agreements: list[tuple[date, date]],
+    agreements: list[tuple[date, date, date]],
 ) -> list[tuple[date, date | None, State]]:
-    """(starts_on, ends_on or None, state) for the whole life of one employer."""
+    """(starts_on, ends_on or None, state) for the whole life of one employer.
+
+    ``agreements`` are (signed_on, effective_on, expires_on).
+    """
     reports = sorted(reports)
     changes = {BEGINNING}
     changes.update(day for day, _ in reports)
     if union:
         changes.update(day for day in union if day)
-    for effective_on, expires_on in agreements:
-        changes.update((effective_on, expires_on))
+    for dates in agreements:
+        changes.update(dates)
     days = sorted(day for day in changes if day >= BEGINNING)
 
     spells: list[tuple[date, date | None, State]] = []
@@ -63,7 +69,10 @@ def timeline(
             has_union=bool(
                 union and union[0] <= day and (union[1] is None or union[1] > day)
             ),
-            has_agreement=any(start <= day < end for start, end in agreements),
+            has_agreement=any(start <= day < end for _, start, end in agreements),
+            last_expiry=max(
+                (end for signed, _, end in agreements if signed <= day), default=None
+            ),
         )
         if spells and spells[-1][2] == state:
             continue
@@ -105,17 +114,14 @@ def spells_of(employers: list[Employer]) -> list[tuple]:
     ).values_list("employer_id", "reported_on", "workers"):
         reports[employer_id].append((day, workers))
     agreements = defaultdict(list)
-    for employer_id, start, end in CollectiveAgreement.objects.filter(
+    for employer_id, *dates in CollectiveAgreement.objects.filter(
         employer_id__in=ids
-    ).values_list("employer_id", "effective_on", "expires_on"):
-        agreements[employer_id].append((start, end))
+    ).values_list("employer_id", "signed_on", "effective_on", "expires_on"):
+        agreements[employer_id].append(tuple(dates))
 
     rows = []
     for employer in employers:
         union = employer.grassroots_union
-        last_expiry = max(
-            (end for _start, end in agreements[employer.pk]), default=None
-        )
         for starts_on, ends_on, state in timeline(
             current_workers=employer.workers,
             reports=reports[employer.pk],
@@ -133,7 +139,7 @@ def spells_of(employers: list[Employer]) -> list[tuple]:
                     employer.kind,
                     employer.managing_unit.path,
                     union.path if union else "",
-                    last_expiry,
+                    state.last_expiry,
                 )
             )
     return rows
