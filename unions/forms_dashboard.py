@@ -101,15 +101,18 @@ class WhiteSpotForm(UnitForm):
         if wards is not None:
             self.fields["ward"].queryset = wards
 
-    def filter(self, employers):
+    def chosen_filters(self) -> dict:
+        """The filters filled in, as Employer fields: {"industrial_zone": zone, …}."""
         data = self.cleaned_data
-        if data.get("zone"):
-            employers = employers.filter(industrial_zone=data["zone"])
-        if data.get("kind"):
-            employers = employers.filter(kind=data["kind"])
-        if data.get("ward"):
-            employers = employers.filter(ward=data["ward"])
-        return employers
+        chosen = {
+            "industrial_zone": data.get("zone"),
+            "kind": data.get("kind"),
+            "ward": data.get("ward"),
+        }
+        return {name: value for name, value in chosen.items() if value}
+
+    def filter(self, employers):
+        return employers.filter(**self.chosen_filters())
 
 
 class ReportForm(forms.Form):

@@ -17,6 +17,7 @@ from registry.spreadsheets.writing import xlsx_bytes
 
 from .coverage import figures
 from .coverage.report import period_report
+from .coverage.white_spot_list import WhiteSpotList
 from .coverage.workbook import columns, report_workbook
 from .forms_dashboard import ReportForm, UnitForm, WhiteSpotForm
 from .kinds import GRASSROOTS_KINDS
@@ -69,10 +70,11 @@ def dashboard(request):
 @login_required
 @permission_required("unions.view_dashboard", raise_exception=True)
 def white_spots(request):
-    form, employers = white_spot_list(request)
-    if employers is None:
+    form = white_spot_form(request)
+    if not form.is_valid():
         return refuse(request, form, "unions/dashboard_white_spots.html")
     unit, day = form.cleaned_data["unit"], form.cleaned_data["as_of"]
+    employers = WhiteSpotList(unit, day, **form.chosen_filters())
     page = Paginator(employers, 50).get_page(request.GET.get("page"))
     context = {**scope_context(request, form, unit, day), "page": page}
     return render(request, "unions/dashboard_white_spots.html", context)
@@ -81,10 +83,11 @@ def white_spots(request):
 @login_required
 @permission_required("unions.export_coverage", raise_exception=True)
 def white_spots_export(request):
-    form, employers = white_spot_list(request)
-    if employers is None:
+    form = white_spot_form(request)
+    if not form.is_valid():
         return refuse(request, form, "unions/dashboard_white_spots.html")
     unit, day = form.cleaned_data["unit"], form.cleaned_data["as_of"]
+    employers = form.filter(figures.white_spots(unit, day))
     headers = [
         _("No."),
         _("Tax code"),
@@ -276,18 +279,15 @@ def unit_codes(user):
     )
 
 
-def white_spot_list(request):
+def white_spot_form(request):
+    """The white-spot filters, the wards offered being those of the unit's employers."""
     base = UnitForm(request.GET, user=request.user)
     wards = Ward.objects.none()
     if base.is_valid():
         wards = Ward.objects.filter(
             pk__in=Employer.objects.within(base.cleaned_data["unit"]).values("ward")
         )
-    form = WhiteSpotForm(request.GET, user=request.user, wards=wards)
-    if not form.is_valid():
-        return form, None
-    data = form.cleaned_data
-    return form, form.filter(figures.white_spots(data["unit"], data["as_of"]))
+    return WhiteSpotForm(request.GET, user=request.user, wards=wards)
 
 
 def sort_rows(rows, sort: str):

@@ -175,6 +175,29 @@ def test_white_spots_filter_by_zone_type_and_ward(client, leader, registry, dist
     assert [e.kind for e in by_kind.context["page"]] == ["fdi"]
 
 
+def test_white_spots_are_counted_with_and_without_a_filter(
+    client, leader, registry, district
+):
+    EmployerFactory(managing_unit=district, kind=Employer.Kind.FDI, workers=50)
+    client.force_login(leader)
+
+    everyone = get(client, "dashboard_white_spots", as_of=AS_OF)
+    fdi = get(client, "dashboard_white_spots", as_of=AS_OF, kind="fdi")
+
+    assert everyone.context["page"].paginator.count == 3
+    assert fdi.context["page"].paginator.count == 1
+
+
+def test_white_spots_past_the_first_page_continue_the_order(client, leader, district):
+    for workers in range(10, 70):
+        EmployerFactory(managing_unit=district, workers=workers)
+    client.force_login(leader)
+
+    second = get(client, "dashboard_white_spots", as_of=AS_OF, page=2)
+
+    assert [e.workers_on for e in second.context["page"]] == list(range(19, 9, -1))
+
+
 def test_the_white_spot_export_matches_the_list_and_is_logged(client, leader, registry):
     client.force_login(leader)
 

@@ -1,0 +1,57 @@
+"""The white-spot list page: ``figures.white_spots`` read from the spells, for paging.
+
+The definition looks up every employer's worker count on the day and sorts them all:
+about a second at the root of 100,000 employers (bench/dashboard.py). The same
+employers, in the same order, are the spells without a union covering the day, read
+biggest first from their partial index (spell_white_spots) until the page is full: a
+few milliseconds. The count of an unfiltered list is the scope's eligible employers
+minus those with a union, from the employer tally the dashboard reads; a filtered list
+counts its spells. tests/coverage/test_rollups_match_a_recount.py compares both with
+the definition.
+"""
+
+from datetime import date
+
+from unions.models import UnionUnit
+
+from . import employer_tally
+from .figures import spells_on
+
+
+class WhiteSpotList:
+    """``white_spots(unit, day).filter(**filters)`` as a Paginator's object list.
+
+    ``filters`` are Employer fields (industrial_zone, kind, ward). Items are employers
+    with ``workers_on``, like the definition's.
+    """
+
+    def __init__(self, unit: UnionUnit, day: date, **filters):
+        self.unit, self.day, self.filters = unit, day, filters
+        self.spells = (
+            spells_on(unit, day)  # refreshes the spells and the tally first
+            .filter(
+                has_union=False,
+                **{f"employer__{name}": value for name, value in filters.items()},
+            )
+            .select_related(
+                "employer__industrial_zone", "employer__ward", "employer__managing_unit"
+            )
+            .order_by("-workers", "employer__name", "employer_id")
+        )
+
+    def count(self) -> int:
+        if self.filters:
+            return self.spells.count()
+        path = self.unit.path
+        found = employer_tally.figures_on([path], self.day).get(path, {})
+        return int(found.get("eligible") or 0) - int(found.get("with_union") or 0)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list:
+        employers = []
+        for spell in self.spells[index]:
+            spell.employer.workers_on = spell.workers
+            employers.append(spell.employer)
+        return employers
