@@ -13,7 +13,10 @@ def planned_rows(queryset) -> int | None:
     """How many rows PostgreSQL expects ``queryset`` to return (a plan, not a count)."""
     if connections[queryset.db].vendor != "postgresql":
         return None
-    plan = json.loads(queryset.order_by().values("pk").explain(format="json"))
+    output = queryset.order_by().values("pk").explain(format="json")
+    if not output:  # a queryset Django knows to be empty is never sent, nor planned
+        return 0
+    plan = json.loads(output)
     return int((plan[0] if isinstance(plan, list) else plan)["Plan"]["Plan Rows"])
 
 

@@ -290,6 +290,20 @@ def test_the_list_takes_a_fixed_number_of_queries(
         client.get(URL, {"q": "tran"})
 
 
+@pytest.mark.parametrize("params", [{}, {"q": "nguyen"}, {"on": "01/01/2024"}])
+def test_an_officer_without_a_unit_sees_an_empty_list(client, db, admit, cdcs, params):
+    from registry.roles import Role
+    from tests.factories import UserFactory
+
+    admit(cdcs, full_name="Nguyễn Văn An")
+    client.force_login(UserFactory(role=Role.UPPER_LEVEL, unit=None))
+
+    response = client.get(URL, params)
+
+    assert response.status_code == 200
+    assert names(response) == []
+
+
 def test_a_user_without_a_role_permission_is_refused(client, db):
     from tests.factories import UserFactory
 
