@@ -17,6 +17,9 @@ from unions.models import UnionUnit
 from . import employer_tally
 from .figures import spells_on
 
+# Employer fields each spell carries itself: filtering on them needs no join.
+OWN_FIELDS = {"kind"}
+
 
 class WhiteSpotList:
     """``white_spots(unit, day).filter(**filters)`` as a Paginator's object list.
@@ -31,7 +34,10 @@ class WhiteSpotList:
             spells_on(unit, day)  # refreshes the spells and the tally first
             .filter(
                 has_union=False,
-                **{f"employer__{name}": value for name, value in filters.items()},
+                **{
+                    name if name in OWN_FIELDS else f"employer__{name}": value
+                    for name, value in filters.items()
+                },
             )
             .select_related(
                 "employer__industrial_zone", "employer__ward", "employer__managing_unit"
