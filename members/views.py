@@ -33,6 +33,9 @@ PAGE_SIZE = 50
 # 201 matches in name order is a short walk even for a rare search in a large scope;
 # 1,001 took four times as long (docs/benchmarks.md). Never a COUNT(*) of a million.
 COUNT_LIMIT = 200
+# SQLite has no planner estimate to show; the databases it serves (a province's demo, a
+# small federation) are small enough to count exactly, up to here.
+EXACT_COUNT_LIMIT = 100_000
 UNIT_CHOICES_LIMIT = 2000
 # A past day's list is read from the people's own rows (MemberQuerySet.active_on) when
 # the scope holds this share of the register: above it nearly everyone walked in name
@@ -63,7 +66,6 @@ def member_list(request):
         "form": form,
         "day": day,
         "rows": rows,
-        "count_limit": COUNT_LIMIT,
         "member_list_url": request.path,
         "upper_units": units.exclude(kind__in=GRASSROOTS_KINDS).only("code", "name")[
             :UNIT_CHOICES_LIMIT
@@ -95,7 +97,8 @@ def _read_from_own_rows(day, scope) -> bool:
 
 def _keyset_page(members, params) -> dict:
     """The ids of one page after (or before) the member whose id is in the query string,
-    and the count of all matches, exact up to COUNT_LIMIT.
+    and the count of all matches: exact up to COUNT_LIMIT, then the planner's estimate
+    (PostgreSQL) or an exact count up to EXACT_COUNT_LIMIT (SQLite).
 
     The first page, which is also every keystroke of a search, asks for up to
     COUNT_LIMIT + 1 ids in name order (an index-only walk, or one trigram search) and
@@ -122,18 +125,20 @@ def _keyset_page(members, params) -> dict:
         has_previous = True
     if anchor is not None:
         count = members.order_by()[: COUNT_LIMIT + 1].count()
+    estimate, count_limit = None, COUNT_LIMIT
+    if count > COUNT_LIMIT:
+        estimate = planned_rows(members)
+        if estimate is None:  # no planner to ask: count, as far as is cheap
+            count_limit = EXACT_COUNT_LIMIT
+            count = members.order_by()[: EXACT_COUNT_LIMIT + 1].count()
     return {
         "ids": found,
         "count": count,
-        "estimate": _estimate(members) if count > COUNT_LIMIT else None,
+        "count_limit": count_limit,
+        "estimate": estimate if estimate and estimate > COUNT_LIMIT else None,
         "next_id": found[-1] if found and has_next else None,
         "previous_id": found[0] if found and has_previous else None,
     }
-
-
-def _estimate(members) -> int | None:
-    rows = planned_rows(members)
-    return rows if rows is not None and rows > COUNT_LIMIT else None
 
 
 def _with_memberships(ids: list[int], memberships) -> list[Member]:

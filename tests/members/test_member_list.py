@@ -254,19 +254,45 @@ def test_pages_follow_each_other_by_keyset(client, officer, admit, cdcs, setting
     assert names(back) == names(first)
 
 
-def test_the_count_stops_at_its_limit(client, officer, admit, cdcs):
+def test_past_the_limit_postgresql_counts_no_further(
+    client, officer, admit, cdcs, monkeypatch
+):
+    from django.db import connection
+
     from members import views
 
+    if connection.vendor != "postgresql":
+        pytest.skip("the planner's estimate is PostgreSQL's")
     for i in range(4):
         admit(cdcs, full_name=f"Trần Văn {'ABCD'[i]}")
     client.force_login(officer)
-    views.COUNT_LIMIT, limit = 2, views.COUNT_LIMIT
-    try:
-        response = client.get(URL)
-    finally:
-        views.COUNT_LIMIT = limit
+    monkeypatch.setattr(views, "COUNT_LIMIT", 2)
 
-    assert response.context["count"] == 3  # limit + 1: "more than 2"
+    response = client.get(URL)
+
+    assert response.context["count"] == 3  # limit + 1: "more than 2", or the estimate
+
+
+@pytest.mark.parametrize(
+    ("exact_limit", "count", "shown"),
+    [(10, 5, "5 đoàn viên đang sinh hoạt"), (3, 4, "Hơn 3 đoàn viên")],
+)
+def test_without_a_planner_estimate_the_count_is_exact_up_to_a_larger_limit(
+    client, officer, admit, cdcs, monkeypatch, exact_limit, count, shown
+):
+    from members import views
+
+    for i in range(5):
+        admit(cdcs, full_name=f"Trần Văn {'ABCDE'[i]}")
+    client.force_login(officer)
+    monkeypatch.setattr(views, "COUNT_LIMIT", 2)
+    monkeypatch.setattr(views, "EXACT_COUNT_LIMIT", exact_limit)
+    monkeypatch.setattr(views, "planned_rows", lambda queryset: None)
+
+    response = client.get(URL)
+
+    assert response.context["count"] == count
+    assert shown in response.text
 
 
 def test_typing_refreshes_only_the_results(client, officer, admit, cdcs):
