@@ -33,6 +33,22 @@ _REFRESH = f"""
 """
 
 
+# PostgreSQL: only the members whose row would change are written. An import writes
+# each new member already holding its open membership's unit and start, and an update
+# of a membership's other columns changes nothing on the person; rewriting those rows
+# anyway would cost a new row version and new entries in every member index.
+_PG_REFRESH = f"""
+    UPDATE {MEMBERS} m SET current_unit_id = o.unit_id, current_since = o.started_on
+    FROM (SELECT c.member_id, s.unit_id, s.started_on
+          FROM (SELECT DISTINCT member_id FROM {{changed}}) c
+          LEFT JOIN {MEMBERSHIPS} s ON s.member_id = c.member_id AND s.left_on IS NULL
+         ) o
+    WHERE m.id = o.member_id
+        AND (m.current_unit_id IS DISTINCT FROM o.unit_id
+             OR m.current_since IS DISTINCT FROM o.started_on)
+"""
+
+
 def _pg_statements() -> list[str]:
     statements = []
     for name, event, tables, changed in [
@@ -49,7 +65,7 @@ def _pg_statements() -> list[str]:
             f"""CREATE OR REPLACE FUNCTION {name}() RETURNS trigger
                 LANGUAGE plpgsql AS $$
                 BEGIN
-                    {_REFRESH} WHERE id IN (SELECT member_id FROM {changed});
+                    {_PG_REFRESH.format(changed=changed)};
                     RETURN NULL;
                 END $$""",
             f"DROP TRIGGER IF EXISTS {name} ON {MEMBERSHIPS}",

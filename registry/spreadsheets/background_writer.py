@@ -6,6 +6,11 @@ and SQLite, which runs inside this process, lets go of Python's lock (the GIL) w
 it steps through each statement, row triggers included. The thread writes on the
 caller's own connection, so the rows land in the import's transaction; the caller
 makes no query of its own until the writer is closed.
+
+On PostgreSQL the foreign keys of the rows written are checked as each batch is
+written (SET CONSTRAINTS ALL IMMEDIATE), on the writer's thread while the next batch
+is parsed, instead of all at once at the commit; so parents must be written before
+the rows that point at them.
 """
 
 import queue
@@ -29,12 +34,15 @@ class BackgroundWriter:
     def __enter__(self) -> "BackgroundWriter":
         connection.ensure_connection()
         self._raw = connection.connection
+        self._constraints("IMMEDIATE")
         self._thread.start()
         return self
 
     def __exit__(self, kind, error, traceback) -> None:
         self._queue.put(None)
         self._thread.join()
+        if self._failure is None:  # else the transaction is aborted, to roll back
+            self._constraints("DEFERRED")  # as Django creates its foreign keys
         if self._failure is not None and error is None:
             raise self._failure
         if error is None:
@@ -59,6 +67,11 @@ class BackgroundWriter:
     def history(self, history: bulk.History, ids: list[int]) -> None:
         """Record the rows ``ids``, written before, in their history table."""
         self._do(lambda: history.insert(ids, on=self._raw))
+
+    def _constraints(self, mode: str) -> None:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET CONSTRAINTS ALL {mode}")
 
     def _do(self, action: Callable[[], None]) -> None:
         if self._failure is not None:

@@ -313,12 +313,12 @@ class NewMembers:
         # In name order, the rows land next to each other in the name-order indexes
         # instead of on a page of their own each.
         people.sort(key=itemgetter(self._sort_key))
-        # Memberships first: the trigger keeping Member.current_unit (members/
-        # triggers.py) then finds no member row to update, and each member row is
-        # written once, already holding its one open membership's unit and start,
-        # instead of being written and then rewritten.
-        writer.write(self.memberships, joinings)
+        # Members before their memberships: the writer checks each row's references
+        # as it writes it (background_writer.py). Each member row already holds its
+        # one open membership's unit and start, so the trigger keeping
+        # Member.current_unit (members/triggers.py) finds nothing to change.
         writer.write(self.members, people)
+        writer.write(self.memberships, joinings)
         writer.history(self.member_history, member_ids)
         writer.history(self.membership_history, membership_ids)
 

@@ -73,6 +73,29 @@ def test_bulk_created_memberships_set_it(cdcs):
     assert current(member) == (cdcs, date(2016, 1, 1))
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's statement triggers"
+)
+def test_a_membership_change_that_keeps_the_unit_leaves_the_member_row_alone(
+    admit, cdcs
+):
+    membership = admit(cdcs)
+
+    def row_version():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT ctid::text FROM members_member WHERE id = %s",
+                [membership.member_id],
+            )
+            return cursor.fetchone()[0]
+
+    before = row_version()
+    Membership.objects.filter(pk=membership.pk).update(card_number="TDV0000001")
+
+    assert row_version() == before
+    assert current(membership.member) == (cdcs, membership.started_on)
+
+
 def test_deleting_the_open_membership_clears_it(cdcs):
     member = MemberFactory()
     membership = Membership.objects.create(
