@@ -251,19 +251,7 @@ def dissolve_unit(
     *, unit: UnionUnit, dissolved_on: date, decision: str = ""
 ) -> UnionUnit:
     """End a unit on ``dissolved_on``; it stays in the tree for history, never deleted."""
-    if dissolved_on < unit.founded_on:
-        raise ValidationError(_("A unit cannot be dissolved before it was founded."))
-    still_open = (
-        UnionUnit.objects.within(unit)
-        .exclude(pk=unit.pk)
-        .filter(dissolved_on__isnull=True)
-        .exists()
-    )
-    if still_open:
-        raise ValidationError(
-            _("Units under %(unit)s are still active: dissolve or move them first.")
-            % {"unit": unit}
-        )
+    _check_dissolution(unit, dissolved_on, ending=[unit.pk])
     unit.dissolved_on = dissolved_on
     unit.decision = decision or unit.decision
     unit.save(update_fields=["dissolved_on", "decision", "search_name", "name", "code"])
@@ -278,27 +266,31 @@ def dissolve_units(
     checks, one update for all."""
     ending = UnionUnit.objects.select_for_update().in_bulk([u.pk for u in units])
     for unit in ending.values():
-        if dissolved_on < unit.founded_on:
-            raise ValidationError(
-                _("A unit cannot be dissolved before it was founded.")
-            )
-        still_open = unit.numchild and (
-            UnionUnit.objects.within(unit)
-            .exclude(pk__in=list(ending))
-            .filter(dissolved_on__isnull=True)
-            .exists()
-        )
-        if still_open:
-            raise ValidationError(
-                _("Units under %(unit)s are still active: dissolve or move them first.")
-                % {"unit": unit}
-            )
+        _check_dissolution(unit, dissolved_on, ending=list(ending))
     changes = {"dissolved_on": dissolved_on} | (
         {"decision": decision} if decision else {}
     )
     UnionUnit.objects.filter(pk__in=ending).update(**changes)
     ended = UnionUnit.objects.in_bulk(list(ending))
     return [ended[unit.pk] for unit in units]
+
+
+def _check_dissolution(unit: UnionUnit, dissolved_on: date, *, ending: list) -> None:
+    """Refuse to end ``unit`` before its founding, or while a unit under it that is not
+    among ``ending`` (the ids ended together with it) is still active."""
+    if dissolved_on < unit.founded_on:
+        raise ValidationError(_("A unit cannot be dissolved before it was founded."))
+    still_open = not unit.is_grassroots and (  # a CĐCS is a leaf
+        UnionUnit.objects.within(unit)
+        .exclude(pk__in=ending)
+        .filter(dissolved_on__isnull=True)
+        .exists()
+    )
+    if still_open:
+        raise ValidationError(
+            _("Units under %(unit)s are still active: dissolve or move them first.")
+            % {"unit": unit}
+        )
 
 
 @transaction.atomic

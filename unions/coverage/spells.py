@@ -91,18 +91,8 @@ def _workers_on(day: date, reports: list[tuple[date, int]], current: int) -> int
     return workers
 
 
-COLUMNS = [
-    "employer_id",
-    "starts_on",
-    "ends_on",
-    "workers",
-    "has_union",
-    "has_agreement",
-    "kind",
-    "managing_path",
-    "grassroots_path",
-    "last_agreement_expires_on",
-]
+# A spell's row: its employer, then what the employer tally reads of it.
+COLUMNS = ["employer_id", *employer_tally.COLUMNS]
 
 
 def spells_of(employers: list[Employer]) -> list[tuple]:
