@@ -16,6 +16,7 @@ from registry.models import AccessLog, Ward
 from registry.spreadsheets.writing import xlsx_bytes
 
 from .coverage import figures
+from .coverage.renewal_list import RenewalList
 from .coverage.report import period_report
 from .coverage.white_spot_list import WhiteSpotList
 from .coverage.workbook import columns, report_workbook
@@ -134,7 +135,7 @@ def renewals(request):
     if not form.is_valid():
         return refuse(request, form, "unions/dashboard_renewals.html")
     unit, day = form.cleaned_data["unit"], form.cleaned_data["as_of"]
-    page = Paginator(figures.renewals(unit, day), 50).get_page(request.GET.get("page"))
+    page = Paginator(RenewalList(unit, day), 50).get_page(request.GET.get("page"))
     context = {**scope_context(request, form, unit, day), "page": page}
     return render(request, "unions/dashboard_renewals.html", context)
 

@@ -32,6 +32,7 @@ from unions.coverage.figures import (
     renewals,
     white_spots,
 )
+from unions.coverage.renewal_list import RenewalList
 from unions.coverage.white_spot_list import WhiteSpotList
 from unions.models import Employer, UnionUnit
 
@@ -275,6 +276,11 @@ def assert_lists_agree(unit, day):
     due = due_for_renewal(unit, day).values_list("employer_id", flat=True)
     assert set(due) == set(renewals(unit, day).values_list("pk", flat=True))
     assert coverage(unit, day).due_for_renewal == len(due)
+    listed = RenewalList(unit, day)
+    assert listed.count() == len(due)
+    assert [(e.pk, e.workers_on, e.last_expires_on) for e in listed[:1000]] == [
+        (e.pk, e.workers_on, e.last_expires_on) for e in renewals(unit, day)
+    ]
     top = [workers for _, workers in largest_white_spots(unit, day, 5)]
     assert top == [e.workers_on for e in white_spots(unit, day)[:5]]
     for filters in ({}, {"kind": Employer.Kind.NON_STATE}):
