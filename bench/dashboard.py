@@ -10,8 +10,9 @@ measures the root dashboard's server time (the whole view, through the test clie
 random dates, and the obvious baseline in the same run: the same page with every figure
 counted straight from the registry's tables (memberships active on the day, worker
 counts looked up per employer) instead of from the tally and the spells.
-It also times the white-spot list page (and, in the same run, the page as it was: the
-definition paged with COUNT(*)), the periodic report and full rebuilds of the tallies.
+It also times the white-spot list and renewals list pages (and, in the same run, each
+page as it was: the definition paged with COUNT(*)), the periodic report and full
+rebuilds of the tallies.
 """
 
 import argparse
@@ -562,6 +563,21 @@ def measure(args):
             ("  before: the definition, paged", timed(white_spots, 10))
         )
 
+    def renewal_page(i):
+        response = client.get(
+            reverse("unions:dashboard_renewals"),
+            {"unit": root.code, "as_of": days[i].strftime("%d/%m/%Y")},
+        )
+        assert response.status_code == 200
+
+    renewal_page(0)  # warm up
+    renewal_pages = [("renewals list page (root)", timed(renewal_page, 20))]
+    # The page as it was: the definition paged, counted with COUNT(*).
+    with mock.patch.object(views_dashboard, "RenewalList", figures.renewals):
+        renewal_pages.append(
+            ("  before: the definition, paged", timed(renewal_page, 10))
+        )
+
     def year_report(i):
         year = days[i].year
         report.period_report(root, date(year, 1, 1), min(date(year, 12, 31), today))
@@ -575,6 +591,13 @@ def measure(args):
     for name, samples in white_spot_pages:
         print(f"{name:<37}{summary(samples)}")
     old_page, new_page = white_spot_pages[-1][1], white_spot_pages[0][1]
+    print(
+        "  ratio (before p50 / ours p50)      "
+        f" {statistics.median(old_page) / statistics.median(new_page):.1f}x"
+    )
+    for name, samples in renewal_pages:
+        print(f"{name:<37}{summary(samples)}")
+    old_page, new_page = renewal_pages[-1][1], renewal_pages[0][1]
     print(
         "  ratio (before p50 / ours p50)      "
         f" {statistics.median(old_page) / statistics.median(new_page):.1f}x"
