@@ -13,30 +13,22 @@ from datetime import date
 
 from unions.models import UnionUnit
 
-from . import employer_tally
 from .figures import due_for_renewal
+from .white_spot_list import SpellList
 
 
-class RenewalList:
+class RenewalList(SpellList):
     """``renewals(unit, day)`` as a Paginator's object list: employers with
     ``workers_on`` and ``last_expires_on``, like the definition's."""
 
     def __init__(self, unit: UnionUnit, day: date):
-        self.unit, self.day = unit, day
-        self.spells = due_for_renewal(unit, day)  # refreshes spells and tally first
+        # due_for_renewal refreshes the spells and the tally first.
+        super().__init__(unit, day, due_for_renewal(unit, day))
 
     def count(self) -> int:
-        path = self.unit.path
-        found = employer_tally.figures_on([path], self.day).get(path, {})
-        return int(found.get("renewals") or 0)
+        return int(self.tally().get("renewals") or 0)
 
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, index: slice) -> list:
-        employers = []
-        for spell in self.spells[index]:
-            spell.employer.workers_on = spell.workers
-            spell.employer.last_expires_on = spell.last_agreement_expires_on
-            employers.append(spell.employer)
-        return employers
+    def employer_of(self, spell):
+        employer = super().employer_of(spell)
+        employer.last_expires_on = spell.last_agreement_expires_on
+        return employer

@@ -21,7 +21,33 @@ from .figures import spells_on
 OWN_FIELDS = {"kind"}
 
 
-class WhiteSpotList:
+class SpellList:
+    """Spells read as a Paginator's object list: their employers, each with the
+    spell's ``workers_on``. Subclasses say how the list is counted."""
+
+    def __init__(self, unit: UnionUnit, day: date, spells):
+        self.unit, self.day, self.spells = unit, day, spells
+
+    def count(self) -> int:
+        raise NotImplementedError
+
+    def tally(self) -> dict:
+        """The unit's figures on the day, from the employer tally."""
+        path = self.unit.path
+        return employer_tally.figures_on([path], self.day).get(path, {})
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list:
+        return [self.employer_of(spell) for spell in self.spells[index]]
+
+    def employer_of(self, spell):
+        spell.employer.workers_on = spell.workers
+        return spell.employer
+
+
+class WhiteSpotList(SpellList):
     """``white_spots(unit, day).filter(**filters)`` as a Paginator's object list.
 
     ``filters`` are Employer fields (industrial_zone, kind, ward). Items are employers
@@ -29,8 +55,8 @@ class WhiteSpotList:
     """
 
     def __init__(self, unit: UnionUnit, day: date, **filters):
-        self.unit, self.day, self.filters = unit, day, filters
-        self.spells = (
+        self.filters = filters
+        spells = (
             spells_on(unit, day)  # refreshes the spells and the tally first
             .filter(
                 has_union=False,
@@ -44,20 +70,10 @@ class WhiteSpotList:
             )
             .order_by("-workers", "employer__name", "employer_id")
         )
+        super().__init__(unit, day, spells)
 
     def count(self) -> int:
         if self.filters:
             return self.spells.count()
-        path = self.unit.path
-        found = employer_tally.figures_on([path], self.day).get(path, {})
+        found = self.tally()
         return int(found.get("eligible") or 0) - int(found.get("with_union") or 0)
-
-    def __len__(self) -> int:
-        return self.count()
-
-    def __getitem__(self, index: slice) -> list:
-        employers = []
-        for spell in self.spells[index]:
-            spell.employer.workers_on = spell.workers
-            employers.append(spell.employer)
-        return employers
