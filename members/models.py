@@ -175,15 +175,29 @@ class Member(models.Model):
     job = models.CharField(_("job"), max_length=120, blank=True)
     is_party_member = models.BooleanField(_("party member"), default=False)
     address = models.CharField(_("address"), max_length=255, blank=True)
+    # Indexed where filled only (Meta.indexes): most people have no address on file,
+    # and an index of empty entries costs every new member two insertions for nothing.
     province = models.ForeignKey(
-        Province, models.PROTECT, null=True, blank=True, verbose_name=_("province")
+        Province,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,
+        verbose_name=_("province"),
     )
     ward = models.ForeignKey(
-        Ward, models.PROTECT, null=True, blank=True, verbose_name=_("ward")
+        Ward,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,
+        verbose_name=_("ward"),
     )
     joined_union_on = models.DateField(_("joined the union on"))
     # The open membership's union and start, kept by database triggers (triggers.py)
-    # so that "who is in this subtree today" needs no join per person.
+    # so that "who is in this subtree today" needs no join per person. No foreign key
+    # in the database: the value is copied from the open membership, whose own unit is
+    # checked, and checking it again cost every imported member a second lookup.
     current_unit = models.ForeignKey(
         UnionUnit,
         models.PROTECT,
@@ -192,14 +206,18 @@ class Member(models.Model):
         editable=False,
         related_name="+",
         db_index=False,
+        db_constraint=False,
         verbose_name=_("current grassroots union"),
     )
     current_since = models.DateField(null=True, blank=True, editable=False)
 
     objects = MemberQuerySet.as_manager()
-    # The derived keys change with the name, which the history already shows.
+    # The derived keys change with the name, which the history already shows. The
+    # history is read by person (``id``) only: no index on its copies of the CCCD or
+    # the address, which every imported member would otherwise pay for.
     history = HistoricalRecords(
-        excluded_fields=["search_name", "sort_key", "current_unit", "current_since"]
+        excluded_fields=["search_name", "sort_key", "current_unit", "current_since"],
+        no_db_index=["cccd", "province", "ward"],
     )
 
     class Meta:
@@ -207,6 +225,16 @@ class Member(models.Model):
         verbose_name_plural = _("members")
         # The member list's indexes (name order; one union's members) are created by
         # migration 0007, because their best shape differs between the databases.
+        indexes = [
+            models.Index(
+                fields=["province"],
+                condition=Q(province__isnull=False),
+                name="member_province",
+            ),
+            models.Index(
+                fields=["ward"], condition=Q(ward__isnull=False), name="member_ward"
+            ),
+        ]
         permissions = [
             (
                 "view_sensitive_data",
@@ -349,6 +377,7 @@ class Membership(models.Model):
         UnionUnit,
         models.PROTECT,
         related_name="memberships",
+        db_index=False,  # membership_unit_dates starts with the unit
         verbose_name=_("grassroots union"),
     )
     started_on = models.DateField(_("started on"))
@@ -371,7 +400,7 @@ class Membership(models.Model):
     )
 
     objects = MembershipQuerySet.as_manager()
-    history = HistoricalRecords()
+    history = HistoricalRecords(no_db_index=["unit"])  # read by person or membership
 
     class Meta:
         verbose_name = _("membership")

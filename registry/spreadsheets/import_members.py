@@ -7,7 +7,7 @@ people already on the register are compared as ``values_list`` tuples, and only 
 few whose values changed are loaded as model instances and validated by the model.
 """
 
-from contextlib import nullcontext
+from contextlib import contextmanager
 from datetime import date
 from functools import partial
 from operator import itemgetter
@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Member, Membership, StartReason
+from unions.coverage.triggers import tally_later
 from unions.models import UnionUnit
 
 from . import bulk, member_rows, values
@@ -52,7 +53,7 @@ class MemberImporter(Importer):
         self._look_up(table)
         new_members = NewMembers(len(table.data), user=self.user) if run.write else None
         invalid = False
-        with BackgroundWriter() if run.write else nullcontext() as writer:
+        with _writer(run) as writer:
             for batch in table.parse(BATCH, on_head=run.on_head):
                 planned, waiting = len(plan.create), len(self._changed)
                 self._check([row for row in batch if not row.errors], plan)
@@ -356,6 +357,17 @@ def _changes(v: dict, current: list) -> dict:
 def _is_unchanged(v: dict, known: _Current) -> bool:
     card_changed = v["card_number"] and v["card_number"] != known.card_number
     return not card_changed and not _changes(v, known.values)
+
+
+@contextmanager
+def _writer(run: Run):
+    """The background writer, when the run writes; new memberships are tallied for
+    the coverage figures in one statement once the last batch is in (tally_later)."""
+    if not run.write:
+        yield None
+        return
+    with tally_later(), BackgroundWriter() as writer:
+        yield writer
 
 
 def _forget_cells(batch: list[ParsedRow], waiting: list[tuple]) -> None:

@@ -1,7 +1,7 @@
 from datetime import date
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from tests.factories import EmployerFactory, MembershipFactory
 from unions.coverage import spells, triggers
@@ -41,6 +41,33 @@ def test_a_full_rebuild_gives_the_same_tally(province, cdcs):
         set(MemberTally.objects.values_list("path", "span", "starts_on", "net"))
         == before
     )
+
+
+def test_memberships_inserted_while_tallying_later_are_counted_at_the_end(
+    province, cdcs
+):
+    with transaction.atomic():
+        with triggers.tally_later(connection):
+            MembershipFactory.create_batch(3, unit=cdcs, started_on=date(2020, 1, 1))
+            waiting = coverage(province).members
+        assert coverage(province).members == 3
+        MembershipFactory(unit=cdcs, started_on=date(2021, 1, 1))  # tallied at once
+
+    assert waiting == (0 if connection.vendor == "postgresql" else 3)
+    assert coverage(province).members == 4
+    assert triggers.tally_differences(connection) == 0
+
+
+def test_tallying_later_again_in_the_same_transaction_counts_each_row_once(
+    province, cdcs
+):
+    with transaction.atomic():
+        for year in (2020, 2021):
+            with triggers.tally_later(connection):
+                MembershipFactory(unit=cdcs, started_on=date(year, 1, 1))
+
+    assert coverage(province).members == 2
+    assert triggers.tally_differences(connection) == 0
 
 
 def test_writing_an_employer_queues_it_and_reading_figures_empties_the_queue(

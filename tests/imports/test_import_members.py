@@ -65,6 +65,21 @@ def test_the_json_summary_has_the_contract_fields(run_command, member_file, cdcs
     assert result.json["rows"] == 2
 
 
+def test_imported_members_are_counted_in_the_coverage_figures_at_once(
+    run_command, member_file, province, cdcs
+):
+    from django.db import connection
+
+    from unions.coverage import triggers
+    from unions.coverage.figures import coverage
+
+    run_command("import", "members", member_file, "--into", cdcs.code)
+
+    assert coverage(province).members == 2
+    assert coverage(province, date(2015, 12, 31)).members == 1
+    assert triggers.tally_differences(connection) == 0
+
+
 def test_importing_the_same_file_again_creates_nothing(run_command, member_file, cdcs):
     run_command("import", "members", member_file, "--into", cdcs.code)
 

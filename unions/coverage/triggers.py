@@ -22,10 +22,15 @@ row-level triggers only. SQLite also drops a table's triggers when a migration r
 the table, so ``ensure`` runs after every migrate (apps.py) and reinstalls them.
 """
 
+from contextlib import contextmanager
+
 from django.db import connection as default_connection
 from django.db import connections, transaction
 
 ADMITTED_REASONS = ("admitted", "readmitted")
+# While this setting is on (``tally_later``), new memberships are tallied at the end.
+LATER = "sodoanvien.tally_later"
+LATER_TABLE = "coverage_tally_later"  # a temporary table of their ids
 MAX_DEPTH = 255 // 4  # UnionUnit.path holds 255 characters of 4-character steps
 
 
@@ -153,6 +158,39 @@ def _all_events() -> str:
     )
 
 
+@contextmanager
+def tally_later(connection=default_connection):
+    """Inside: memberships inserted are tallied once, when the block ends.
+
+    For the importer's bulk path. Its batches of a few thousand memberships each would
+    upsert a day row per distinct start date per batch; one statement for the whole
+    file upserts each day once (a 100,000-row import spends ~1.5 s less in the
+    database). Only inserts wait; inside, memberships are only inserted. Must run in
+    a transaction: the list of waiting rows and the setting end with it. SQLite's row
+    triggers tally as they go.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    n = _names()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {LATER_TABLE} (id bigint)"
+            " ON COMMIT DROP"
+        )
+        cursor.execute("SELECT set_config(%s, 'on', true)", [LATER])
+    yield  # if the block fails, so does the transaction, and all of this ends with it
+    rows = (
+        f"{n['memberships']} r JOIN {LATER_TABLE} t ON t.id = r.id"
+        f" JOIN {n['units']} u ON u.id = r.unit_id"
+    )
+    with connection.cursor() as cursor:
+        _without_jit(cursor)
+        cursor.execute("SELECT set_config(%s, 'off', true)", [LATER])
+        cursor.execute(_upsert("postgresql", _membership_events(rows, 1)))
+        cursor.execute(f"TRUNCATE {LATER_TABLE}")
+
+
 # --- PostgreSQL ----------------------------------------------------------------------
 
 
@@ -190,6 +228,10 @@ def _pg_bodies() -> dict[str, tuple[str, str]]:
         "coverage_tally_membership_insert": (
             new,
             lock.format(rows="new_rows")
+            + f"""IF current_setting('{LATER}', true) = 'on' THEN
+                    INSERT INTO {LATER_TABLE} SELECT id FROM new_rows;
+                    RETURN NULL;
+                END IF;"""
             + _upsert("postgresql", _membership_events("new_rows" + with_unit, 1)),
         ),
         "coverage_tally_membership_delete": (
