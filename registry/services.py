@@ -153,7 +153,7 @@ def _problems(outcome) -> dict:
         "problems": [
             {"row": number, **found} for number, found in sorted(by_row.items())
         ],
-        "summary": outcome.as_dict()
+        "summary": outcome.counts()
         | {"errors": len(outcome.errors), "warnings": len(outcome.warnings)},
     }
 
@@ -220,7 +220,12 @@ def run_import_job(job_id: int) -> ImportJob:
         job.status = (
             ImportJob.Status.STOPPED if outcome.stopped else ImportJob.Status.DONE
         )
-        job.outcome = outcome.as_dict()
+        # The counts: every problem is in the preview and the error report, and a
+        # list of 100,000 warnings would be megabytes in the job's row.
+        job.outcome = outcome.counts() | {
+            "errors": len(outcome.errors),
+            "warnings": len(outcome.warnings),
+        }
         job.error_report = error_report(table) if table.invalid_rows else None
         job.done = job.total = outcome.written
         if job.kind != "members" and outcome.written:

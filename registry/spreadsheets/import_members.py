@@ -50,8 +50,8 @@ class MemberImporter(Importer):
         the writer has the connection meanwhile; if a row turns out invalid, the
         caller rolls back what was written (``Run.stops``)."""
         plan = Plan()
-        self._look_up(table)
         new_members = NewMembers(len(table.data), user=self.user) if run.write else None
+        self._look_up(table)
         invalid = False
         with _writer(run) as writer:
             for batch in table.parse(BATCH, on_head=run.on_head):
@@ -276,13 +276,15 @@ class NewMembers:
             Member._meta.get_field("sort_key").column
         )
         self._names: dict[tuple, dict] = {}
-        # Reserved before the writer thread takes the connection.
-        self.member_ids = iter(bulk.reserve_ids(Member, count))
-        self.membership_ids = iter(bulk.reserve_ids(Membership, count))
+        # Taken while the file is checked, and before the writer takes the connection.
+        self._reserved = bulk.reserve_ids_aside(count, Member, Membership)
+        self.member_ids = self.membership_ids = None
 
     def write(self, entries: list[tuple], writer: BackgroundWriter) -> None:
         if not entries:
             return
+        if self.member_ids is None:
+            self.member_ids, self.membership_ids = map(iter, self._reserved())
         people, joinings = [], []
         member_ids, membership_ids = [], []
         for v, unit_id, started_on, derived in entries:

@@ -43,7 +43,8 @@ class Outcome:
     notes: list[str] = field(default_factory=list)
     stopped: bool = False  # invalid rows kept anything from being written
 
-    def as_dict(self) -> dict:
+    def counts(self) -> dict:
+        """The summary without the problems themselves (there may be 100,000)."""
         return {
             "kind": self.kind,
             "rows": self.rows,
@@ -52,6 +53,10 @@ class Outcome:
             "unchanged": self.unchanged,
             "invalid": self.invalid,
             "written": self.written,
+        }
+
+    def as_dict(self) -> dict:
+        return self.counts() | {
             "errors": [p.as_dict() for p in self.errors],
             "warnings": [p.as_dict() for p in self.warnings],
         }
