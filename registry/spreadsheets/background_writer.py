@@ -14,12 +14,15 @@ the rows that point at them.
 """
 
 import queue
+import sys
 import threading
 from collections.abc import Callable
 
 from django.db import connection, connections
 
 from . import bulk
+
+SWITCH_INTERVAL = 0.001  # seconds; see __enter__
 
 
 class BackgroundWriter:
@@ -35,12 +38,20 @@ class BackgroundWriter:
         connection.ensure_connection()
         self._raw = connection.connection
         self._constraints("IMMEDIATE")
+        # The caller's thread never waits on I/O while it parses, so it keeps Python's
+        # lock (the GIL) for the whole switch interval whenever the writer wakes up to
+        # send the next rows or take a result; meanwhile the database has nothing to
+        # do. A shorter interval hands the lock over sooner: a 100,000-row import's
+        # writer finished ~1.4 s earlier at 1 ms than at Python's default 5 ms.
+        self._interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(self._interval, SWITCH_INTERVAL))
         self._thread.start()
         return self
 
     def __exit__(self, kind, error, traceback) -> None:
         self._queue.put(None)
         self._thread.join()
+        sys.setswitchinterval(self._interval)
         if self._failure is None:  # else the transaction is aborted, to roll back
             self._constraints("DEFERRED")  # as Django creates its foreign keys
         if self._failure is not None and error is None:
