@@ -136,7 +136,9 @@ def converted(convert: Callable, cells: list, done: dict | None = None) -> list:
     else:
         keys = list(zip(map(type, cells), cells, strict=True))
         done = {} if done is None else done
-        done.update({key: convert(key[1]) for key in set(keys) - done.keys()})
+        # Not ``set(keys) - done.keys()``: that walks every key of ``done``, which
+        # holds the whole file's CCCDs by the last batch.
+        done.update({key: convert(key[1]) for key in set(keys) if key not in done})
     return list(map(done.__getitem__, keys))
 
 
