@@ -88,3 +88,14 @@ def test_rebuilding_the_spells_keeps_the_figures(province, district, employer):
     spells.rebuild()
 
     assert coverage(province) == before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_memberships_are_tallied_as_they_are_written(
+    province, cdcs
+):
+    with triggers.tally_later(connection):
+        MembershipFactory(unit=cdcs, started_on=date(2020, 1, 1))
+        assert coverage(province).members == 1
+
+    assert triggers.tally_differences(connection) == 0

@@ -165,11 +165,11 @@ def tally_later(connection=default_connection):
     For the importer's bulk path. Its batches of a few thousand memberships each would
     upsert a day row per distinct start date per batch; one statement for the whole
     file upserts each day once (a 100,000-row import spends ~1.5 s less in the
-    database). Only inserts wait; inside, memberships are only inserted. Must run in
-    a transaction: the list of waiting rows and the setting end with it. SQLite's row
-    triggers tally as they go.
+    database). Only inserts wait; inside, memberships are only inserted. The list of
+    waiting rows and the setting end with the transaction; outside one, and on SQLite
+    (row triggers), every insert is tallied as it is written.
     """
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
         yield
         return
     n = _names()
