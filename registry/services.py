@@ -18,7 +18,7 @@ from registry.text import fold
 from .models import AccessLog, ExportJob, ImportJob, SavedMapping
 from .spreadsheets.exporting import count, export_rows
 from .spreadsheets.headers import FIELDS
-from .spreadsheets.importing import run_import
+from .spreadsheets.importing import run_import, without_cycle_collection
 from .spreadsheets.reading import UnusableFile, check_upload
 from .spreadsheets.reports import error_report
 from .spreadsheets.tables import Table
@@ -153,8 +153,7 @@ def _problems(outcome) -> dict:
         "problems": [
             {"row": number, **found} for number, found in sorted(by_row.items())
         ],
-        "summary": outcome.counts()
-        | {"errors": len(outcome.errors), "warnings": len(outcome.warnings)},
+        "summary": outcome.counts(),
     }
 
 
@@ -200,6 +199,13 @@ def confirm_import(*, job: ImportJob, skip_invalid: bool) -> ImportJob:
 
 def run_import_job(job_id: int) -> ImportJob:
     """The background half: write the file, keep the progress and the error report."""
+    # As in the import command: the cycle collector waits until the import's objects
+    # are let go, when _run_import_job returns (importing.py says why).
+    with without_cycle_collection():
+        return _run_import_job(job_id)
+
+
+def _run_import_job(job_id: int) -> ImportJob:
     job = ImportJob.objects.select_related("into", "user").get(pk=job_id)
     job.status = ImportJob.Status.RUNNING
     job.save(update_fields=["status"])
@@ -222,10 +228,7 @@ def run_import_job(job_id: int) -> ImportJob:
         )
         # The counts: every problem is in the preview and the error report, and a
         # list of 100,000 warnings would be megabytes in the job's row.
-        job.outcome = outcome.counts() | {
-            "errors": len(outcome.errors),
-            "warnings": len(outcome.warnings),
-        }
+        job.outcome = outcome.counts()
         job.error_report = error_report(table) if table.invalid_rows else None
         job.done = job.total = outcome.written
         if job.kind != "members" and outcome.written:

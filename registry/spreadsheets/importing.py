@@ -44,7 +44,8 @@ class Outcome:
     stopped: bool = False  # invalid rows kept anything from being written
 
     def counts(self) -> dict:
-        """The summary without the problems themselves (there may be 100,000)."""
+        """The summary with the number of errors and warnings, not the problems
+        themselves (there may be 100,000)."""
         return {
             "kind": self.kind,
             "rows": self.rows,
@@ -53,6 +54,8 @@ class Outcome:
             "unchanged": self.unchanged,
             "invalid": self.invalid,
             "written": self.written,
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
         }
 
     def as_dict(self) -> dict:

@@ -264,9 +264,9 @@ def _parsed(
 ) -> list[ParsedRow]:
     """The rows of ``data`` parsed, each keeping its cells as read."""
     # Turned into columns in one go (C code), short rows padded with None.
-    table = list(zip_longest(*(row for _number, row in data)))
+    by_column = list(zip_longest(*(row for _number, row in data)))
     columns = {
-        key: list(table[column]) if column < len(table) else [None] * len(data)
+        key: list(by_column[column]) if column < len(by_column) else [None] * len(data)
         for column, key in sorted(header.mapping.items())
     }
     parsed = parse_rows(kind, [number for number, _row in data], columns, memo)

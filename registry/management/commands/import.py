@@ -69,7 +69,7 @@ class Command(BaseCommand):
         if outcome.written:
             AccessLog.objects.create(
                 user=user, action=AccessLog.Action.IMPORT, target=f"{options['kind']}: {path.name}",
-                details=outcome.counts() | {"errors": len(outcome.errors), "warnings": len(outcome.warnings)},
+                details=outcome.counts(),
             )  # fmt: skip
         if options["report"] and table.invalid_rows:
             Path(options["report"]).write_bytes(error_report(table))
