@@ -15,7 +15,6 @@ from operator import itemgetter
 from django.db import connection
 from django.db.models import Model
 from django.db.models.expressions import RawSQL
-from django.utils import timezone
 
 BATCH_SIZE = 2000
 
@@ -200,87 +199,3 @@ def many(texts: Iterable[str]) -> RawSQL:
     if connection.vendor == "postgresql":
         return RawSQL("SELECT unnest(%s::text[])", (values,))
     return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(values),))
-
-
-def insert(model, objects: list, *, with_pk: bool = True) -> None:
-    """Save ``objects`` (unsaved instances of ``model``); with ``with_pk`` they get ids."""
-    if not objects:
-        return
-    if connection.vendor == "postgresql":
-        _copy(model, objects, with_pk=with_pk)
-    else:
-        model.objects.bulk_create(objects, batch_size=BATCH_SIZE)
-
-
-def _copy(model, objects: list, *, with_pk: bool) -> None:
-    meta = model._meta
-    fields = [f for f in meta.concrete_fields if not (f.primary_key and not with_pk)]
-    with connection.cursor() as cursor:
-        if with_pk:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                [meta.db_table, meta.pk.column, len(objects)],
-            )
-            for obj, (pk,) in zip(objects, cursor.fetchall(), strict=True):
-                obj.pk = pk
-        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-        sql = f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN"
-        with cursor.cursor.copy(sql) as copy:
-            for obj in objects:
-                copy.write_row([getattr(obj, f.attname) for f in fields])
-    for obj in objects:
-        obj._state.adding = False
-        obj._state.db = connection.alias
-
-
-def history(model, objects: list, *, history_type: str, user, reason: str) -> list:
-    """The django-simple-history rows recording ``objects`` as created (+) or changed (~)."""
-    historical = model.history.model
-    tracked = [
-        f.attname
-        for f in historical._meta.concrete_fields
-        if not f.attname.startswith("history_")
-    ]
-    now = timezone.now()
-    return [
-        historical(
-            **{name: getattr(obj, name) for name in tracked},
-            history_date=now,
-            history_type=history_type,
-            history_user_id=getattr(user, "pk", None),
-            history_change_reason=reason,
-        )
-        for obj in objects
-    ]
-
-
-def insert_history(
-    model, objects: list, *, history_type: str, user, reason: str
-) -> None:
-    if connection.vendor == "postgresql":
-        _copy_history(
-            model, objects, history_type=history_type, user=user, reason=reason
-        )
-        return
-    rows = history(model, objects, history_type=history_type, user=user, reason=reason)
-    insert(model.history.model, rows, with_pk=False)
-
-
-def _copy_history(model, objects, *, history_type, user, reason) -> None:
-    """The same rows as ``history``, straight to COPY without building instances."""
-    historical = model.history.model
-    fields = [f for f in historical._meta.concrete_fields if not f.primary_key]
-    tracked = [f.attname for f in fields if not f.attname.startswith("history_")]
-    extra = {
-        "history_date": timezone.now(),
-        "history_type": history_type,
-        "history_user_id": getattr(user, "pk", None),
-        "history_change_reason": reason,
-    }
-    tail = [extra[f.attname] for f in fields if f.attname.startswith("history_")]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    table = connection.ops.quote_name(historical._meta.db_table)
-    with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            for obj in objects:
-                copy.write_row([getattr(obj, name) for name in tracked] + tail)

@@ -252,9 +252,9 @@ class MemberImporter(Importer):
             memberships, ["card_number"], batch_size=bulk.BATCH_SIZE
         )
         for model, objects in ((Member, members), (Membership, memberships)):
-            bulk.insert_history(
-                model, objects, history_type="~", user=self.user, reason=HISTORY_REASON
-            )
+            if objects:
+                history = bulk.History(model, **_history(self.user, "~"))
+                history.insert([obj.pk for obj in objects])
 
 
 class NewMembers:
@@ -262,12 +262,7 @@ class NewMembers:
     primary keys reserved for up to ``count`` people, and their history rows."""
 
     def __init__(self, count: int, *, user):
-        history = {
-            "history_date": timezone.now(),
-            "history_type": "+",
-            "history_user_id": getattr(user, "pk", None),
-            "history_change_reason": HISTORY_REASON,
-        }
+        history = _history(user, "+")
         self.members = bulk.Rows(Member)
         self.memberships = bulk.Rows(Membership)
         self.member_history = bulk.History(Member, **history)
@@ -359,6 +354,16 @@ def _changes(v: dict, current: list) -> dict:
 def _is_unchanged(v: dict, known: _Current) -> bool:
     card_changed = v["card_number"] and v["card_number"] != known.card_number
     return not card_changed and not _changes(v, known.values)
+
+
+def _history(user, history_type: str) -> dict:
+    """The history's own columns for rows the import writes (bulk.History)."""
+    return {
+        "history_date": timezone.now(),
+        "history_type": history_type,
+        "history_user_id": getattr(user, "pk", None),
+        "history_change_reason": HISTORY_REASON,
+    }
 
 
 @contextmanager

@@ -112,6 +112,24 @@ def test_a_changed_field_is_updated_and_counted(run_command, write_file, cdcs):
     assert member.history.count() == 2
 
 
+def test_an_update_gets_a_change_history_row_holding_the_new_values(
+    run_command, write_file, cdcs, officer
+):
+    first = [*LAN[:6], LAN[6]]
+    run_command("import", "members", write_file("a.xlsx", files.xlsx([HEADER, first])),
+                "--into", cdcs.code)  # fmt: skip
+    changed = [*LAN[:5], "0987654321", LAN[6]]
+
+    run_command("import", "members", write_file("b.xlsx", files.xlsx([HEADER, changed])),
+                "--into", cdcs.code, "--user", officer.username)  # fmt: skip
+
+    member = Member.objects.get(cccd="001190012345")
+    latest = member.history.order_by("history_id").last()
+    assert (latest.history_type, latest.history_user_id) == ("~", officer.pk)
+    assert latest.history_change_reason == "import"
+    assert (latest.phone, latest.full_name) == ("0987654321", member.full_name)
+
+
 def test_new_members_and_memberships_get_history_rows_equal_to_what_was_written(
     run_command, member_file, cdcs, officer
 ):
