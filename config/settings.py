@@ -29,8 +29,9 @@ INSTALLED_APPS = [
     "template_partials",
     "treebeard",
     "simple_history",
-    # Before import_export: its own "import" and "export" commands would hide ours.
     "registry",
+    # Before import_export: its own "import" and "export" commands would hide ours.
+    "registry.spreadsheets",
     "import_export",
     "django_tasks",
     "django_tasks_db",

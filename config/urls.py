@@ -5,6 +5,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("registry.urls")),
+    path("", include("registry.spreadsheets.urls")),
     path("units/", include("unions.urls")),
     path("members/", include("members.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -20,8 +20,8 @@ from django.db import connection, transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
 
+from registry import bulk
 from registry.models import Ward
-from registry.spreadsheets import bulk
 from unions.models import Employer, UnionUnit
 
 from . import services, text

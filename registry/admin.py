@@ -3,9 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from unions.fields import UnitCodeField
-from unions.models import UnionUnit
-
+from .fields import UnitCodeField
 from .models import AccessLog, Province, User, Ward
 from .paginators import EstimatedCountPaginator
 from .text import fold
@@ -89,8 +87,9 @@ class UserAdmin(DjangoUserAdmin):
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "unit":
             # Typed by code: a drop-down of 150,000 units helps nobody.
+            units = db_field.related_model._default_manager
             return UnitCodeField(
-                UnionUnit.objects.for_user(request.user),
+                units.for_user(request.user),
                 required=False,
                 label=_("union unit code"),
                 help_text=_("Empty only for a system administrator."),

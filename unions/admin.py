@@ -15,10 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportMixin
 
 from registry.admin import ScopedModelAdmin
-from registry.spreadsheets import resources
 from registry.text import fold
 
-from . import services
+from . import resources, services
 from .admin_forms import DissolveUnitForm, MoveUnitForm, UnionUnitForm
 from .kinds import GRASSROOTS_KINDS
 from .models import (

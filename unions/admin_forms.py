@@ -6,10 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from registry.fields import UnitCodeField
 from registry.text import clean
 
 from . import services
-from .fields import UnitCodeField
 from .models import UnionUnit
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from registry.audit import log_access
 from registry.models import AccessLog, Ward
-from registry.spreadsheets.writing import xlsx_bytes
+from registry.writing import xlsx_bytes
 
 from .coverage import figures
 from .coverage.renewal_list import RenewalList

@@ -1,5 +1,11 @@
-"""The spreadsheet engine: reading, header matching, text repair, import and export.
+"""Import and export: the spreadsheet engine, its pages, background jobs and commands.
 
-reading, headers, legacy_encodings and values never touch the ORM; the import
-modules and exporting do, through the same rules the services apply.
+The top layer of the project and the one part of registry that imports members and
+unions (the import contracts in pyproject.toml keep it so). An import runs as a
+pipeline, one module a stage: reading (the workbook) → legacy_encodings (old fonts'
+text) → headers (which column means what) → tables and rows, member_rows, values (each
+row parsed) → import_members / import_references on the base of planning (checked
+against the register, then written). importing.run_import drives it; reading,
+headers, legacy_encodings and values never touch the ORM. Exports: exporting.
+The web pages queue jobs (services.py) that a worker runs (tasks.py → jobs.py).
 """

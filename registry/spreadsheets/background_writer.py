@@ -20,7 +20,7 @@ from collections.abc import Callable
 
 from django.db import connection, connections
 
-from . import bulk
+from registry import bulk
 
 SWITCH_INTERVAL = 0.001  # seconds; see __enter__
 

@@ -18,12 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Member, Membership, StartReason
+from registry import bulk
 from unions.coverage.triggers import tally_later
 from unions.models import UnionUnit
 
-from . import bulk, member_rows, values
+from . import member_rows, values
 from .background_writer import BackgroundWriter
-from .importing import Importer, Plan, Progress, Run, chunks, refuse
 from .member_checks import (
     DERIVED_FIELDS,
     MEMBER_FIELDS,
@@ -33,6 +33,7 @@ from .member_checks import (
     check_card,
     check_new_member,
 )
+from .planning import Importer, Plan, Progress, Run, chunks, refuse
 from .rows import ParsedRow
 from .tables import Table
 

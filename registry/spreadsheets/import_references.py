@@ -15,7 +15,7 @@ from registry.text import fold
 from unions import services
 from unions.models import CollectiveAgreement, Employer, IndustrialZone, UnionUnit
 
-from .importing import Importer, Plan, Progress, refuse
+from .planning import Importer, Plan, Progress, refuse
 from .rows import ParsedRow
 
 

@@ -9,11 +9,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from members.text import ETHNIC_GROUPS
+from registry.writing import xlsx_bytes
 from unions.kinds import ALIASES, EMPLOYER_ALIASES
 
 from .headers import FIELDS, canonical_headers
 from .tables import Table
-from .writing import xlsx_bytes
 
 ROW_HEADER = "Dòng"
 ERROR_HEADER = "Lỗi"

@@ -13,13 +13,13 @@ from functools import lru_cache
 from django.utils.translation import gettext_lazy as _
 
 from registry.text import clean, fold, title_case
+from registry.writing import FORMULA_START
 
 EXCEL_EPOCH = datetime(1899, 12, 30)  # Excel's day 0, after its 1900 leap-year bug
 _DATE_TEXT = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{2}|\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T][\d:.]+)?$")
 _MONTH_YEAR = re.compile(r"^(\d{1,2})\s*[/.\-]\s*(\d{4})$")
 _YEAR = re.compile(r"^(\d{4})$")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _DIGIT_SEPARATORS = re.compile(r"[\s.\-]")
 _NUMBER_SEPARATORS = re.compile(r"[\s.,]")
 _DATES = (datetime, date)
@@ -193,14 +193,6 @@ def integer(value, *, label) -> int | None:
 def code(value) -> str:
     """A unit code as stored: clean, upper case."""
     return text(value).upper()
-
-
-def neutralise(value):
-    """A cell value safe to open in a spreadsheet: text that would run as a formula
-    (=, +, -, @, tab, CR at the start) gets a leading quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
 
 
 def is_nfd(value: str) -> bool:

@@ -4,6 +4,7 @@ import pytest
 
 from registry.spreadsheets import values
 from registry.spreadsheets.values import BadValue
+from registry.writing import neutralise
 
 
 @pytest.mark.parametrize(
@@ -75,7 +76,7 @@ def test_nfd_text_becomes_nfc():
 
 
 def test_formula_looking_text_is_neutralised_and_read_back():
-    neutral = values.neutralise("=HYPERLINK(1)")
+    neutral = neutralise("=HYPERLINK(1)")
 
     assert neutral == "'=HYPERLINK(1)"
     assert values.text(neutral) == "=HYPERLINK(1)"

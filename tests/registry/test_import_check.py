@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from members.models import Member
-from registry import services
 from registry.models import ImportJob
+from registry.spreadsheets import jobs, services
 from tests.imports import files
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +54,7 @@ def test_the_worker_fills_in_the_mapping_first_rows_and_every_problem(
     upload(client, files.xlsx([HEADER, LAN, BAD]), into=cdcs)
     job = ImportJob.objects.get()
 
-    services.run_check_job(job.pk, job.preview["check"])
+    jobs.run_check_job(job.pk, job.preview["check"])
 
     job.refresh_from_db()
     assert job.preview["checking"] is False
@@ -103,11 +103,11 @@ def test_an_older_check_does_not_overwrite_the_one_after_a_correction(
     job = ImportJob.objects.get()
     services.remap(job=job, sheet="", choices={"Ngày sinh": ""})
 
-    services.run_check_job(job.pk, 1)
+    jobs.run_check_job(job.pk, 1)
 
     job.refresh_from_db()
     assert (job.preview["checking"], job.preview["check"]) == (True, 2)
-    services.run_check_job(job.pk, 2)
+    jobs.run_check_job(job.pk, 2)
     job.refresh_from_db()
     assert job.preview["checking"] is False
     assert "birth_date" not in {column["key"] for column in job.preview["columns"]}
@@ -120,7 +120,7 @@ def test_a_file_the_worker_cannot_read_says_why_on_the_preview(
     upload(client, files.xlsx([["Tên cửa hàng", "Doanh thu"], ["A", 1]]), into=cdcs)
     job = ImportJob.objects.get()
 
-    services.run_check_job(job.pk, 1)
+    jobs.run_check_job(job.pk, 1)
 
     job.refresh_from_db()
     assert job.preview["checking"] is False

@@ -248,9 +248,9 @@ def test_xlsx_export_of_a_small_list_downloads_at_once(client, officer, cdcs):
 def test_a_big_xlsx_export_runs_as_a_job(
     client, officer, cdcs, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from registry import views_imports
+    from registry.spreadsheets import views
 
-    monkeypatch.setattr(views_imports, "EXPORT_INLINE_ROWS", 0)
+    monkeypatch.setattr(views, "EXPORT_INLINE_ROWS", 0)
     MembershipFactory(member=MemberFactory(), unit=cdcs)
     client.force_login(officer)
 

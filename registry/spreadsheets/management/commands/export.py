@@ -16,7 +16,7 @@ from registry.spreadsheets.exporting import export_rows
 from registry.spreadsheets.headers import FIELDS
 from registry.spreadsheets.importing import resolve_into
 from registry.spreadsheets.reading import UnusableFile
-from registry.spreadsheets.writing import write_table
+from registry.writing import write_table
 
 
 class Command(BaseCommand):

@@ -8,14 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from registry.models import ExportJob, ImportJob
+from registry.writing import csv_lines, xlsx_bytes
+
 from . import services
-from .forms_imports import ExportForm, UploadForm
-from .models import ExportJob, ImportJob
-from .spreadsheets.exporting import count, export_rows
-from .spreadsheets.headers import FIELDS
-from .spreadsheets.reading import UnusableFile
-from .spreadsheets.reports import template
-from .spreadsheets.writing import csv_lines, xlsx_bytes
+from .exporting import count, export_rows
+from .forms import ExportForm, UploadForm
+from .headers import FIELDS
+from .reading import UnusableFile
+from .reports import template
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Bigger exports to .xlsx go to the background worker; CSV always streams.

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from unions.models import UnionUnit
 
-from .spreadsheets.reading import max_upload_bytes
+from .reading import max_upload_bytes
 
 KINDS = [
     ("members", _("Members")),

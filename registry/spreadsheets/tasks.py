@@ -3,19 +3,19 @@
 
 from django_tasks import task
 
-from . import services
+from . import jobs
 
 
 @task()
 def check_file(job_id: int, check: int) -> None:
-    services.run_check_job(job_id, check)
+    jobs.run_check_job(job_id, check)
 
 
 @task()
 def import_file(job_id: int) -> None:
-    services.run_import_job(job_id)
+    jobs.run_import_job(job_id)
 
 
 @task()
 def export_file(job_id: int) -> None:
-    services.run_export_job(job_id)
+    jobs.run_export_job(job_id)

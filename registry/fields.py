@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from registry.text import clean
+from .text import clean
 
 
 class UnitCodeField(forms.ModelChoiceField):

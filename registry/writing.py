@@ -7,8 +7,8 @@ rustpy-xlsxwriter is the one that keeps a 100,000-row export well inside 15 s wi
 flat memory, so exports and error reports use it. The small templates, which need
 drop-down validation and comments, are written with openpyxl.
 
-Every text cell passes through ``values.neutralise`` (formula injection); dates are
-real Excel dates shown dd/mm/yyyy.
+Every text cell passes through ``neutralise`` (formula injection); dates are real
+Excel dates shown dd/mm/yyyy. No app's code here: the exports of every app use it.
 """
 
 import csv
@@ -18,10 +18,17 @@ from datetime import date, datetime
 
 from rustpy_xlsxwriter import FastExcel
 
-from .values import FORMULA_START, neutralise
-
 DATE_FORMAT = "dd/mm/yyyy"
 _DATES = (datetime, date)  # a tuple: ``datetime | date`` is built anew on every call
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """A cell value safe to open in a spreadsheet: text that would run as a formula
+    (=, +, -, @, tab, CR at the start) gets a leading quote."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 def _unique(headers: Sequence[str]) -> list[str]:
@@ -70,7 +77,7 @@ class _Line:
 
 def _csv_row(row: Sequence) -> list:
     """The row's cells as csv writes them: dates as dd/mm/yyyy, formula-looking text
-    neutralised (``values.neutralise``, inlined: a function call per cell was most
+    neutralised (``neutralise``, inlined: a function call per cell was most
     of a 100,000-row export's time). None is written as an empty cell."""
     return [
         value.strftime("%d/%m/%Y")

@@ -1,3 +1,9 @@
+"""python manage.py seed_demo: the demo province, its members and one account per role.
+
+It builds on unions, members and the coverage triggers, so it stands in the top layer
+with the import and export commands.
+"""
+
 import random
 import time
 from contextlib import contextmanager
