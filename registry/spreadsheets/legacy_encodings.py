@@ -2,12 +2,18 @@
 
 Old spreadsheets store such text as the Windows-1252 characters of the font's bytes:
 "NguyÔn V¨n" in a .VnTime cell is Nguyễn Văn (TCVN3), "Nguyeãn Vaên" in a VNI-Times
-cell is the same name in VNI (DOMAIN.md §8). The tables below are our own, written from
-the published code charts; tests pin every letter of the alphabet.
+cell is the same name in VNI (docs/domain.md, "Legacy encodings"). The tables below are
+our own, written from the published code charts; tests pin every letter of the
+alphabet. ``readings`` scores a cell's text as typed and in each legacy reading by how
+Vietnamese it is (syllables.py); decoding.py decides, cell by cell, which one to keep.
 """
 
 import re
 import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .syllables import is_syllable
 
 TCVN3 = "tcvn3"
 VNI = "vni"
@@ -117,27 +123,30 @@ def to_unicode(text: str, encoding: str) -> str:
     return unicodedata.normalize("NFC", converted)
 
 
+_CP1252_EXTRAS = bytes(range(0x80, 0xA0)).decode("cp1252", errors="ignore")
+# A character no legacy font could have produced: beyond Latin-1 and Windows-1252.
+_BEYOND_LEGACY = re.compile("[^\x00-\xff" + re.escape(_CP1252_EXTRAS) + "]")
+
+
 def may_be_legacy(text: str) -> bool:
     """Whether ``text`` could be legacy-encoded: 8-bit characters only, some non-ASCII."""
-    return (
-        not text.isascii()
-        and all(ord(char) < 0x2200 for char in text)
-        and all(ord(char) < 0x100 or char in _CP1252_EXTRAS for char in text)
-    )
+    return not text.isascii() and _BEYOND_LEGACY.search(text) is None
 
 
-# Symbols, not letters, in Windows-1252; TCVN3 uses them for its commonest letters.
-_TCVN3_MARKERS = set("¨©ª«¬\xad®¸µ¶·¹¾»¼½¡¢£¤¥¦§")
-_CP1252_EXTRAS = set(bytes(range(0x80, 0xA0)).decode("cp1252", errors="ignore"))
+def _legacy_marks() -> frozenset[str]:
+    codes = "".join(_tcvn3_table()) + "".join(_VNI_PAIRS)
+    return frozenset(codes) - _VIETNAMESE_LETTERS - set(map(chr, range(128)))
 
 
-def strangeness(text: str) -> int:
-    """How many characters of ``text`` no clean Vietnamese text would contain."""
-    return sum(
-        1
-        for char in text
-        if not char.isascii() and char not in _VIETNAMESE_LETTERS and char.isalpha()
-    ) + sum(1 for char in text if char in _TCVN3_MARKERS)
+# Characters a legacy reading gives a meaning to and clean Vietnamese text never holds
+# ("¸", "µ", "ª", "ø", "ï" …): the evidence that a sheet holds legacy text at all.
+LEGACY_MARKS = _legacy_marks()
+_MARKS = re.compile("[" + re.escape("".join(sorted(LEGACY_MARKS))) + "]")
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def has_legacy_marks(text: str) -> bool:
+    return _MARKS.search(text) is not None
 
 
 def encoding_of_font(font_name: str) -> str | None:
@@ -148,34 +157,32 @@ def encoding_of_font(font_name: str) -> str | None:
     return None
 
 
-def detect(samples: list[str], fonts: set[str] | None = None) -> str:
-    """The encoding the text cells of one sheet were typed in.
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """A cell's text read in one encoding, and how Vietnamese it reads."""
 
-    The cell fonts decide when they name a legacy font; otherwise the encoding whose
-    reading leaves the fewest characters foreign to Vietnamese wins, and plain Unicode
-    wins ties: a file is only converted on evidence.
-    """
-    font_encodings = {encoding_of_font(name) for name in fonts or ()} - {None}
-    candidates = [text for text in samples if may_be_legacy(text)]
-    if len(font_encodings) == 1 and candidates:
-        return font_encodings.pop()
-    if not candidates:
-        return UNICODE
-    scores = {
-        encoding: sum(strangeness(to_unicode(text, encoding)) for text in candidates)
-        for encoding in (UNICODE, TCVN3, VNI)
-    }
-    if scores[UNICODE] == 0:
-        return UNICODE
-    # Both legacy readings often leave nothing strange; the one whose telltale
-    # characters actually occur wins.
-    signals = {
-        TCVN3: sum(text.count(char) for text in candidates for char in _TCVN3_MARKERS),
-        VNI: sum(len(_VNI_PAIR_PATTERN.findall(text)) for text in candidates),
-    }
-    best = min(
-        (TCVN3, VNI), key=lambda encoding: (scores[encoding], -signals[encoding])
+    encoding: str
+    text: str
+    syllables: int  # words that are Vietnamese syllables
+    score: int  # +1 a syllable, -1 another word, -2 a character no Vietnamese text has
+    is_vietnamese: bool  # every accented word a syllable, no stray characters
+
+
+def _reading(encoding: str, text: str) -> Reading:
+    words = _WORD.findall(text)
+    syllables = sum(map(is_syllable, words))
+    accented_words_ok = all(word.isascii() or is_syllable(word) for word in words)
+    marks = len(_MARKS.findall(text))
+    score = 2 * syllables - len(words) - 2 * marks
+    return Reading(encoding, text, syllables, score, accented_words_ok and not marks)
+
+
+@lru_cache(maxsize=65536)
+def readings(text: str) -> tuple[Reading, Reading, Reading]:
+    """``text`` as typed (NFC), in TCVN3 and in VNI, each scored."""
+    typed = unicodedata.normalize("NFC", text)
+    return (
+        _reading(UNICODE, typed),
+        _reading(TCVN3, to_unicode(text, TCVN3)),
+        _reading(VNI, to_unicode(text, VNI)),
     )
-    if scores[best] * 2 >= scores[UNICODE]:
-        return UNICODE
-    return best

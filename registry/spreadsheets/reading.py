@@ -3,7 +3,11 @@
 python-calamine (Rust) reads .xlsx, .xls and .ods: about 8× faster than openpyxl's
 read-only mode on a 100,000-row sheet, and it returns the cached value of formulas.
 It gives no styles, so the fonts (the clue to TCVN3/VNI text) come from a look at
-styles.xml and the first rows of the sheet's XML, or from xlrd for old .xls files.
+styles.xml and the first rows of the sheet's XML, or from xlrd for old .xls files; the
+font of every cell is looked up only for a sheet that shows signs of legacy text
+(decoding.py). Merged cells keep their value in their first cell only: a group heading
+merged across a data row is not copied into the row's columns; only the header rows
+are read with merged blocks filled, as a person reads them (``Sheet.head``).
 Nothing here touches the ORM.
 """
 
@@ -11,12 +15,15 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from python_calamine import CalamineError, CalamineWorkbook
+
+from .legacy_encodings import encoding_of_font
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED_BYTES = 400 * 1024 * 1024  # a 100,000 × 20 sheet unpacks to ~100 MB
@@ -32,15 +39,32 @@ class UnusableFile(Exception):
     """The upload cannot be read as a spreadsheet; the message says why, for the user."""
 
 
+CellFonts = dict[tuple[int, int], str]  # (row, column) → font name
+
+
 @dataclass
 class Sheet:
     name: str
     rows: list[list]
-    fonts: set[str] = field(default_factory=set)
+    fonts: set[str] = field(default_factory=set)  # of the text cells of the first rows
+    # Merged blocks, ((top, left), (bottom, right)), 0-based and inclusive.
+    merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
+    # Looks up the cells in a TCVN3 or VNI font; None: the file has no fonts (CSV).
+    _legacy_fonts: Callable[[], CellFonts | None] = field(
+        default=lambda: None, repr=False
+    )
 
     @property
     def head(self) -> list[list]:
-        return self.rows[:HEAD_ROWS]
+        """The first rows, each merged block filled with its value (a copy)."""
+        head = [list(row) for row in self.rows[:HEAD_ROWS]]
+        _fill_merged(head, self.merged)
+        return head
+
+    def legacy_fonts(self) -> CellFonts | None:
+        """The cells whose font is a legacy one (.VnTime, VNI-Times …) and that font;
+        None when the file keeps no fonts."""
+        return self._legacy_fonts()
 
 
 def max_upload_bytes() -> int:
@@ -53,10 +77,12 @@ def read_workbook(data: bytes, filename: str = "") -> list[Sheet]:
     if data.startswith(b"PK\x03\x04"):
         archive = zipfile.ZipFile(io.BytesIO(data))
         return _read_with_calamine(
-            data, fonts=lambda _data, name: _xlsx_fonts(archive, name)
+            data,
+            fonts=lambda _data, name: _xlsx_fonts(archive, name),
+            cell_fonts=lambda _data, name: _xlsx_legacy_fonts(archive, name),
         )
     if data.startswith(_OLE2):
-        return _read_with_calamine(data, fonts=_xls_fonts)
+        return _read_with_calamine(data, fonts=_xls_fonts, cell_fonts=_xls_legacy_fonts)
     return [_read_csv(data, filename)]
 
 
@@ -116,15 +142,22 @@ def _check_csv(head: bytes) -> None:
         )
 
 
-def _read_with_calamine(data: bytes, *, fonts) -> list[Sheet]:
+def _read_with_calamine(data: bytes, *, fonts, cell_fonts) -> list[Sheet]:
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets = []
         for name in workbook.sheet_names:
             sheet = workbook.get_sheet_by_name(name)
             rows = sheet.to_python(skip_empty_area=False)
-            _fill_merged_head(rows, sheet.merged_cell_ranges or [])
-            sheets.append(Sheet(name=name, rows=rows, fonts=fonts(data, name)))
+            sheets.append(
+                Sheet(
+                    name=name,
+                    rows=rows,
+                    fonts=fonts(data, name),
+                    merged=list(sheet.merged_cell_ranges or []),
+                    _legacy_fonts=lambda name=name: cell_fonts(data, name),
+                )
+            )
     except (CalamineError, ValueError, TypeError, OSError) as error:
         if "password" in str(error).lower() or "encrypt" in str(error).lower():
             raise UnusableFile(
@@ -134,13 +167,14 @@ def _read_with_calamine(data: bytes, *, fonts) -> list[Sheet]:
     return sheets
 
 
-def _fill_merged_head(rows: list[list], merged) -> None:
-    """Give every cell of a merged header block the block's text, as a person reads it."""
+def _fill_merged(rows: list[list], merged) -> None:
+    """Give every cell of a merged block in ``rows`` the block's text, as a person
+    reads it."""
     for (top, left), (bottom, right) in merged:
-        if top >= HEAD_ROWS or top >= len(rows) or left >= len(rows[top]):
+        if top >= len(rows) or left >= len(rows[top]):
             continue
         value = rows[top][left]
-        for row in range(top, min(bottom, HEAD_ROWS - 1, len(rows) - 1) + 1):
+        for row in range(top, min(bottom, len(rows) - 1) + 1):
             for col in range(left, min(right, len(rows[row]) - 1) + 1):
                 if rows[row][col] in ("", None):
                     rows[row][col] = value
@@ -229,3 +263,59 @@ def _xls_fonts(data: bytes, sheet_name: str) -> set[str]:
         return names
     except (xlrd.XLRDError, IndexError, KeyError, AssertionError):
         return set()
+
+
+_CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"([^>]*)>')
+_STYLE = re.compile(rb'\ss="(\d+)"')
+
+
+def _xlsx_legacy_fonts(archive: zipfile.ZipFile, sheet_name: str) -> CellFonts | None:
+    """The cells of one .xlsx sheet whose font is a legacy one, and that font."""
+    try:
+        xfs, fonts = _xlsx_styles(archive)
+        legacy = {
+            index: fonts[font]
+            for index, font in enumerate(xfs)
+            if encoding_of_font(fonts[font])
+        }
+        if not legacy:
+            return {}
+        xml = archive.read(_xlsx_sheet_path(archive, sheet_name))
+    except (KeyError, ElementTree.ParseError, zipfile.BadZipFile):
+        return None
+    found = {}
+    for letters, number, attributes in _CELL.findall(xml):
+        style = _STYLE.search(attributes)
+        font = legacy.get(int(style.group(1)) if style else 0)
+        if font is not None:
+            found[(int(number) - 1, _column_index(letters))] = font
+    return found
+
+
+def _column_index(letters: bytes) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + letter - 64
+    return index - 1
+
+
+def _xls_legacy_fonts(data: bytes, sheet_name: str) -> CellFonts | None:
+    """The cells of one legacy .xls sheet whose font is a legacy one, and that font."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(
+            file_contents=data, formatting_info=True, on_demand=True
+        )
+        sheet = book.sheet_by_name(sheet_name)
+        found = {}
+        for row in range(sheet.nrows):
+            for col in range(sheet.ncols):
+                if sheet.cell_type(row, col) == xlrd.XL_CELL_TEXT:
+                    xf = book.xf_list[sheet.cell_xf_index(row, col)]
+                    name = book.font_list[xf.font_index].name
+                    if encoding_of_font(name):
+                        found[(row, col)] = name
+        return found
+    except (xlrd.XLRDError, IndexError, KeyError, AssertionError):
+        return None

@@ -13,13 +13,17 @@ from django.utils.translation import gettext as _
 
 from registry.text import fold
 
-from . import legacy_encodings
+from . import decoding, legacy_encodings
+from .decoding import Decoding
 from .headers import FIELDS, Header, find_header, missing_required
 from .member_rows import parse_member_rows
 from .reading import HEAD_ROWS, Sheet, UnusableFile, read_workbook
 from .rows import PARSERS, ParsedRow, Problem, column_name
 
-SAMPLE_ROWS = 300  # rows looked at to detect the text encoding
+SAMPLE_ROWS = 300  # rows looked at for decomposed (NFD) text
+ENCODING_CHOICE = "encoding:"  # overrides key prefix: a column's encoding, by label
+_ENCODING_NAMES = {"unicode": "Unicode", "tcvn3": "TCVN3 (ABC)", "vni": "VNI"}
+ENCODINGS = tuple(_ENCODING_NAMES)  # what a user may choose for a column's text
 HEAD_TABLE_ROWS = 20  # rows the preview shows while the rest are checked
 _EMPTY = ("", None)
 _FOOTER_WORDS = re.compile(
@@ -51,6 +55,9 @@ class Table:
     _seen: dict[tuple, int] = field(default_factory=dict, repr=False)
     # The CCCD column's conversions, shared by the importer's look-up and the parser.
     cccd_memo: dict = field(default_factory=dict, repr=False)
+    # Warnings about single cells found before parsing (an encoding in doubt), by
+    # Excel row number; each joins its row's warnings when the row is parsed.
+    cell_warnings: dict[int, list[Problem]] = field(default_factory=dict, repr=False)
 
     @property
     def errors(self) -> list[Problem]:
@@ -98,6 +105,8 @@ class Table:
             self.data[start : start + size] = [None] * len(batch)
             for row in batch:
                 _check_duplicate(row, _IDENTITY_KEYS[self.kind], self._seen)
+                if self.cell_warnings and row.number in self.cell_warnings:
+                    row.warnings.extend(self.cell_warnings[row.number])
             self.rows.extend(batch)
             if on_head is not None and start == 0:
                 on_head(replace(self, rows=self.rows[:HEAD_TABLE_ROWS]), len(self.data))
@@ -142,24 +151,22 @@ def read_table(
 ) -> Table:
     """Read and repair a file of ``kind`` and find its table; ``Table.parse`` does the
     rest. ``overrides`` maps a column's folded label to the field the user chose for
-    it ("" to ignore the column)."""
+    it ("" to ignore the column), and ``"encoding:" + folded label`` to the encoding
+    the user chose for its text ("unicode", "tcvn3" or "vni")."""
     fields = FIELDS[kind]
+    overrides = overrides or {}
     sheets = read_workbook(data, filename)
-    chosen, header, encoding = _choose_sheet(sheets, fields, sheet)
-    table = Table(kind, chosen.name, [s.name for s in sheets], header, encoding)
-    if encoding != legacy_encodings.UNICODE:
-        _convert_legacy(chosen, encoding)
-        table.notes.append(
-            _(
-                "The text was typed in the old %(encoding)s encoding and was converted to Unicode."
-            )
-            % {"encoding": {"tcvn3": "TCVN3 (ABC)", "vni": "VNI"}[encoding]}
-        )
+    chosen, header, decoded = _choose_sheet(sheets, fields, sheet)
+    table = Table(kind, chosen.name, [s.name for s in sheets], header)
+    _apply_overrides(header, overrides)
+    _apply_encoding_choices(chosen, header, decoded, overrides)
+    table.encoding = decoded.encoding
+    table.notes.extend(_decoding_notes(header, decoded, kind))
+    table.cell_warnings = _doubts(header, decoded, kind)
     if _has_nfd(chosen):
         table.notes.append(
             _("Some text was in decomposed Unicode (NFD) and was normalised to NFC.")
         )
-    _apply_overrides(header, overrides or {})
     table.missing = [str(f.verbose_name) for f in missing_required(header, fields)]
     table.notes.append(
         _("Header found on row %(row)s of sheet “%(sheet)s”.")
@@ -182,18 +189,13 @@ def _choose_sheet(sheets: list[Sheet], fields, wanted: str | None):
         candidates = sheets
     best = None
     for candidate in candidates:
-        encoding = legacy_encodings.detect(
-            _text_cells(candidate.rows[:SAMPLE_ROWS]), candidate.fonts
-        )
-        head = candidate.head
-        if encoding != legacy_encodings.UNICODE:
-            head = [[_converted(cell, encoding) for cell in row] for row in head]
-        header = find_header(head, fields)
+        decoded = decoding.decode(candidate)
+        header = find_header(candidate.head, fields)
         if header is None:
             continue
         score = len(header.mapping) - 3 * len(missing_required(header, fields))
         if best is None or score > best[0]:
-            best = (score, candidate, header, encoding)
+            best = (score, candidate, header, decoded)
     if best is None:
         raise UnusableFile(
             _(
@@ -209,17 +211,89 @@ def _text_cells(rows: list[list]) -> list[str]:
     return [cell for row in rows for cell in row if isinstance(cell, str) and cell]
 
 
-def _converted(cell, encoding: str):
-    if isinstance(cell, str) and legacy_encodings.may_be_legacy(cell):
-        return legacy_encodings.to_unicode(cell, encoding)
-    return cell
+def _apply_encoding_choices(
+    sheet: Sheet, header: Header, decoded: Decoding, overrides: dict[str, str]
+) -> None:
+    rows = range(header.data_start, len(sheet.rows))
+    for index, label in enumerate(header.labels):
+        choice = overrides.get(ENCODING_CHOICE + fold(label))
+        if choice in _ENCODING_NAMES:
+            decoding.apply_choice(sheet, decoded, index, choice, rows)
 
 
-def _convert_legacy(sheet: Sheet, encoding: str) -> None:
-    for row in sheet.rows:
-        for index, cell in enumerate(row):
-            if isinstance(cell, str) and legacy_encodings.may_be_legacy(cell):
-                row[index] = legacy_encodings.to_unicode(cell, encoding)
+def _column_label(header: Header, column: int, kind: str) -> str:
+    key = header.mapping.get(column)
+    if key:
+        return column_name(key, kind)
+    return header.labels[column] if column < len(header.labels) else str(column + 1)
+
+
+def _decoding_notes(header: Header, decoded: Decoding, kind: str) -> list[str]:
+    """What was converted, column by column, and where the decoder was unsure."""
+    converted: dict[tuple[int, str], int] = {}
+    for (r, c), (_typed, encoding) in decoded.converted.items():
+        if r >= header.data_start:
+            converted[(c, encoding)] = converted.get((c, encoding), 0) + 1
+    notes = [
+        _("Column “%(column)s”: %(count)s cells typed in %(encoding)s were converted to Unicode.")
+        % {"column": _column_label(header, c, kind), "count": count,
+           "encoding": _ENCODING_NAMES[encoding]}
+        for (c, encoding), count in sorted(converted.items())
+    ]  # fmt: skip
+    if decoded.converted and not notes:
+        notes.append(
+            _("The text was typed in the old %(encoding)s encoding and was converted to Unicode.")
+            % {"encoding": _ENCODING_NAMES[decoded.encoding]}
+        )  # fmt: skip
+    doubted: dict[tuple[int, str], int] = {}
+    for doubt in _data_doubts(header, decoded):
+        key = (doubt.column, doubt.encoding)
+        doubted[key] = doubted.get(key, 0) + 1
+    notes.extend(
+        _(
+            "Column “%(column)s”: %(count)s cells read as Vietnamese both as typed and "
+            "in %(encoding)s; each is marked on its row. Choose the column's encoding "
+            "if the decision was wrong."
+        )
+        % {"column": _column_label(header, c, kind), "count": count,
+           "encoding": _ENCODING_NAMES[encoding]}
+        for (c, encoding), count in sorted(doubted.items())
+    )  # fmt: skip
+    return notes
+
+
+def _data_doubts(header: Header, decoded: Decoding) -> list:
+    return [
+        doubt
+        for doubt in decoded.doubts
+        if doubt.row >= header.data_start and doubt.column in header.mapping
+    ]
+
+
+def _doubts(header: Header, decoded: Decoding, kind: str) -> dict[int, list[Problem]]:
+    """A warning on the row for each cell of the table the decoder was unsure of."""
+    found: dict[int, list[Problem]] = {}
+    for doubt in _data_doubts(header, decoded):
+        values = {
+            "typed": doubt.typed, "converted": doubt.converted, "font": doubt.font,
+            "encoding": _ENCODING_NAMES[doubt.encoding],
+        }  # fmt: skip
+        if doubt.is_converted:
+            message = _(
+                "“%(typed)s” reads as Vietnamese both as typed and in %(encoding)s; its "
+                "font %(font)s is a %(encoding)s font, so it was read as “%(converted)s”."
+            )
+        else:
+            message = _(
+                "“%(typed)s” reads as Vietnamese both as typed and in %(encoding)s, the "
+                "encoding of this column's other old cells; it was kept as typed (in "
+                "%(encoding)s it would be “%(converted)s”)."
+            )
+        column = column_name(header.mapping[doubt.column], kind)
+        found.setdefault(doubt.row + 1, []).append(
+            Problem(doubt.row + 1, column, message % values)
+        )
+    return found
 
 
 def _has_nfd(sheet: Sheet) -> bool:

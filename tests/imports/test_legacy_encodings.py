@@ -38,28 +38,54 @@ def test_conversion_gives_nfc():
 
 
 @pytest.mark.parametrize(
-    ("samples", "encoding"),
+    ("typed", "encoding", "meant"),
     [
-        (["NguyÔn V¨n Hïng", "Hä vµ tªn", "Ngµy sinh"], TCVN3),
-        (["Nguyeãn Vaên Huøng", "Tröôøng", "Ngaøy sinh"], VNI),
-        (["Nguyễn Văn Hùng", "Hà Tĩnh"], UNICODE),
-        (["Lê Võ", "Hà"], UNICODE),
-        (["Nguyen Van A", "123"], UNICODE),
+        ("NguyÔn V¨n Hïng", TCVN3, "Nguyễn Văn Hùng"),
+        ("Nguyeãn Vaên Huøng", VNI, "Nguyễn Văn Hùng"),
+        ("Hµ", TCVN3, "Hà"),
+        ("Hoaø", VNI, "Hoà"),
     ],
 )
-def test_encoding_is_detected_from_the_text_alone(samples, encoding):
-    assert legacy.detect(samples) == encoding
+def test_a_legacy_reading_of_legacy_text_reads_better_than_the_text_as_typed(
+    typed, encoding, meant
+):
+    as_typed, *others = legacy.readings(typed)
+    best = max(others, key=lambda reading: reading.score)
+
+    assert (best.encoding, best.text) == (encoding, meant)
+    assert best.is_vietnamese and not as_typed.is_vietnamese
 
 
-def test_a_legacy_font_decides_when_the_text_is_ambiguous():
-    assert legacy.detect(["Hµ"], fonts={".VnTime"}) == TCVN3
-    assert legacy.detect(["Hoaø"], fonts={"VNI-Times"}) == VNI
+@pytest.mark.parametrize("typed", ["Tô Lâm", "Lê Thu Trang", "Vò Thanh", "TÔ LÂM"])
+def test_some_unicode_names_read_as_vietnamese_in_tcvn3_too(typed):
+    as_typed, tcvn3, _vni = legacy.readings(typed)
+
+    assert as_typed.is_vietnamese and tcvn3.is_vietnamese
+    assert as_typed.score >= tcvn3.score
 
 
-def test_a_unicode_font_does_not_force_a_conversion():
-    assert legacy.detect(["Hà Võ"], fonts={"Times New Roman"}) == UNICODE
+@pytest.mark.parametrize("typed", ["Phòng Hành chính – Nhân sự", "Hà Tĩnh", "José"])
+def test_no_legacy_reading_beats_clean_unicode_text(typed):
+    as_typed, *others = legacy.readings(typed)
+
+    assert all(reading.score <= as_typed.score for reading in others)
+
+
+def test_legacy_marks_are_characters_vietnamese_text_never_holds():
+    assert legacy.has_legacy_marks("NguyÔn V¨n")
+    assert legacy.has_legacy_marks("Huøng")
+    assert not legacy.has_legacy_marks("Nguyễn Văn Hùng – “Tô Lâm” Hà Võ Thúy")
+
+
+@pytest.mark.parametrize(
+    ("font", "encoding"),
+    [(".VnTime", TCVN3), (".VnArialH", TCVN3), ("VNI-Times", VNI), ("Arial", None)],
+)
+def test_fonts_name_their_encoding(font, encoding):
+    assert legacy.encoding_of_font(font) == encoding
 
 
 def test_cells_beyond_latin_1_are_never_taken_for_legacy_text():
     assert not legacy.may_be_legacy("Nguyễn")
     assert legacy.may_be_legacy("NguyÔn")
+    assert UNICODE == "unicode"

@@ -1,5 +1,6 @@
 """python manage.py import KIND FILE [--into CODE] [--sheet NAME] [--dry-run]
 [--skip-invalid] [--report OUT.xlsx] [--json] [--user USERNAME]
+[--encoding "HEADER=unicode|tcvn3|vni" …]
 
 Exit status: 0 written (or nothing to write), 1 invalid rows stopped the write,
 2 the input is unusable. The same engine as the upload pages.
@@ -17,6 +18,8 @@ from registry.spreadsheets.headers import FIELDS
 from registry.spreadsheets.importing import run_import, without_cycle_collection
 from registry.spreadsheets.reading import UnusableFile
 from registry.spreadsheets.reports import error_report
+from registry.spreadsheets.tables import ENCODING_CHOICE, ENCODINGS
+from registry.text import fold
 
 
 class Command(BaseCommand):
@@ -40,6 +43,14 @@ class Command(BaseCommand):
             "--json", action="store_true", help="End with a JSON summary."
         )
         parser.add_argument("--user", help="Act with this account's scope.")
+        parser.add_argument(
+            "--encoding",
+            action="append",
+            default=[],
+            metavar="HEADER=ENCODING",
+            help="Read the text of this column as unicode, tcvn3 or vni "
+            "(repeatable); by default each cell is decided on its own evidence.",
+        )
 
     def handle(self, *args, **options):
         # The import's objects are let go when _import returns; only then may the
@@ -63,6 +74,7 @@ class Command(BaseCommand):
                 data, path.name, options["kind"], into=options["into"], user=user,
                 sheet=options["sheet"], dry_run=options["dry_run"],
                 skip_invalid=options["skip_invalid"],
+                overrides=self._encodings(options["encoding"]),
             )  # fmt: skip
         except UnusableFile as error:
             return self._unusable(options, str(error))
@@ -80,6 +92,19 @@ class Command(BaseCommand):
                 % {"count": outcome.invalid},
                 returncode=1,
             )
+
+    def _encodings(self, choices: list[str]) -> dict[str, str]:
+        overrides = {}
+        for choice in choices:
+            label, _sep, encoding = choice.rpartition("=")
+            if not label or encoding.strip().lower() not in ENCODINGS:
+                raise CommandError(
+                    _("Write --encoding as “HEADER=ENCODING”, the encoding one of %(names)s.")
+                    % {"names": ", ".join(ENCODINGS)},
+                    returncode=2,
+                )  # fmt: skip
+            overrides[ENCODING_CHOICE + fold(label)] = encoding.strip().lower()
+        return overrides
 
     def _user(self, username):
         if not username:
