@@ -356,6 +356,11 @@ class MemberFilterForm(forms.Form):
             # Filtering by party membership would reveal it.
             del self.fields["party"]
 
+    PERSONAL_FILTERS = ("gender", "age", "joined_year", "party")
+
+    def filters_personal_data(self) -> bool:
+        return any(self.cleaned_data.get(name) for name in self.PERSONAL_FILTERS)
+
     def apply(self, members, day):
         """Narrow ``members`` (already limited to the scope and day) by the filters."""
         data = self.cleaned_data

@@ -3,7 +3,7 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q, Value
+from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Lower, StrIndex
 from django.urls import reverse
 from django.utils import timezone
@@ -32,8 +32,25 @@ SORTED_MATCHES = "sorted_name_key"
 
 class MemberQuerySet(models.QuerySet):
     def for_user(self, user):
-        """People with a membership (current or past) in the user's subtree."""
-        return self.having(Membership.objects.for_user(user))
+        """People whose record the user holds: those whose open membership is in the
+        user's subtree, and former members whose last membership was there.
+
+        Someone who moved away belongs to the union they moved to; the union they left
+        keeps their name and dates in its own lists (Membership.objects.for_user), not
+        their record (docs/security.md).
+        """
+        if user.is_system_admin:
+            return self
+        if not user.is_authenticated or not user.is_active or user.unit_id is None:
+            return self.none()
+        if user.unit.is_grassroots:
+            current = Q(current_unit=user.unit)
+        else:
+            current = Q(current_unit__in=UnionUnit.objects.within(user.unit))
+        last = Membership.objects.for_user(user).ended().last_of_each_member()
+        return self.filter(
+            current | Q(current_unit__isnull=True, pk__in=last.values("member_id"))
+        )
 
     def having(self, memberships):
         """People with at least one of ``memberships`` (a semi-join: no duplicates).
@@ -359,6 +376,17 @@ class MembershipQuerySet(models.QuerySet):
         if not user.is_authenticated or not user.is_active or user.unit_id is None:
             return self.none()
         return self.within(user.unit)
+
+    def ended(self):
+        return self.filter(left_on__isnull=False)
+
+    def last_of_each_member(self):
+        """Each person's latest membership (by start, then by id)."""
+        later = Membership.objects.filter(member=OuterRef("member")).filter(
+            Q(started_on__gt=OuterRef("started_on"))
+            | Q(started_on=OuterRef("started_on"), pk__gt=OuterRef("pk"))
+        )
+        return self.filter(~Exists(later))
 
     def within(self, unit):
         """Memberships in ``unit`` or any unit below it."""

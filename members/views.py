@@ -57,11 +57,17 @@ def member_list(request):
     people = Member.objects.active_on(
         day, scope, from_own_rows=_read_from_own_rows(day, scope)
     )
+    is_past = day != timezone.localdate()
+    if is_past and form.filters_personal_data():
+        # Who moved away since is the new union's to describe: "women aged 30-39
+        # on 1/1/2024" must not tell the union they left about them.
+        people = people.for_user(request.user)
     members = form.apply(people, day).in_name_order()
     in_scope = {"unit": scope} if isinstance(scope, UnionUnit) else {"unit__in": scope}
     memberships = Membership.objects.active_on(day).filter(**in_scope)
     page = _keyset_page(members, request.GET)
     rows = _with_memberships(page.pop("ids"), memberships)
+    _mark_held(rows, request.user, is_past=is_past)
     context = {
         "form": form,
         "day": day,
@@ -156,6 +162,25 @@ def _with_memberships(ids: list[int], memberships) -> list[Member]:
             membership.member.membership = membership
             rows.append(membership.member)
     return rows
+
+
+def _mark_held(rows: list[Member], user, *, is_past: bool) -> None:
+    """Say which listed people's records the user holds (Member.objects.for_user).
+
+    Everyone active today in the user's scope is; on a past day, people who moved away
+    since are listed with their name and that membership's dates only.
+    """
+    held = (
+        set(
+            Member.objects.for_user(user)
+            .filter(pk__in=[m.pk for m in rows])
+            .values_list("pk", flat=True)
+        )
+        if is_past and rows
+        else None
+    )
+    for member in rows:
+        member.is_held = held is None or member.pk in held
 
 
 def _own_grassroots(user):

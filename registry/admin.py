@@ -1,6 +1,12 @@
+import logging
+
 from django.contrib import admin
+from django.contrib.admin.exceptions import DisallowedModelAdminLookup
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import Http404
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .fields import UnitCodeField
@@ -13,7 +19,77 @@ admin.site.site_title = _("Union member registry")
 admin.site.index_title = _("Reference data and accounts")
 
 
-class ScopedModelAdmin(admin.ModelAdmin):
+security_log = logging.getLogger("django.security.DisallowedModelAdminLookup")
+
+
+class RefusedLookup(DisallowedModelAdminLookup):
+    """A list parameter that no filter offered to the user takes (a 400, never a 500)."""
+
+    def __init__(self, parameter: str):
+        super().__init__(f"Filtering by {parameter} not allowed")
+        self.parameter = parameter
+
+
+class AllowListedChangeList(ChangeList):
+    """A list narrowed only by the filters its admin offers the user, nothing else.
+
+    Django's admin takes any lookup on the model's own fields from the URL, whatever the
+    list shows: ``?cccd__startswith=0`` then ``01``, ``012``… reads a whole CCCD one
+    digit at a time, and ``?is_party_member__exact=1`` reads a field the role may not
+    see. Here a parameter that none of ``get_list_filter(request)`` takes is refused;
+    each role's filters are its allow-list (docs/security.md).
+    """
+
+    def get_filters(self, request):
+        filters, has_filters, remaining, duplicates, active = super().get_filters(
+            request
+        )
+        # The date hierarchy turns its own year/month/day into these two bounds.
+        bounds = (
+            {f"{self.date_hierarchy}__gte", f"{self.date_hierarchy}__lt"}
+            if self.date_hierarchy
+            else set()
+        )
+        if unknown := sorted(set(remaining) - bounds):
+            raise RefusedLookup(unknown[0])
+        return filters, has_filters, remaining, duplicates, active
+
+
+class AllowListedFilters:
+    """For every model admin: list parameters are limited to the offered filters."""
+
+    def get_changelist(self, request, **kwargs):
+        return AllowListedChangeList
+
+    def lookup_allowed(self, lookup, value, request):
+        # Decided once the filters have taken their parameters (AllowListedChangeList):
+        # Django's own check would let every lookup on the model's fields through.
+        return True
+
+    def changelist_view(self, request, extra_context=None):
+        try:
+            return super().changelist_view(request, extra_context)
+        except RefusedLookup as refused:
+            security_log.warning(
+                "%s refused on %s for %s",
+                refused.parameter,
+                self.opts.label,
+                request.user,
+            )
+            return refused_lookup(request, self, refused.parameter)
+
+
+def refused_lookup(request, model_admin, parameter: str):
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.opts,
+        "title": gettext("This list cannot be filtered that way"),
+        "parameter": parameter,
+    }
+    return TemplateResponse(request, "admin/refused_lookup.html", context, status=400)
+
+
+class ScopedModelAdmin(AllowListedFilters, admin.ModelAdmin):
     """An admin that shows each user their own scope only, counts cheaply, never deletes.
 
     Lists, change pages, autocompletes and actions all start from ``get_queryset``, so
@@ -53,7 +129,7 @@ class ReadOnlyMixin:
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AllowListedFilters, DjangoUserAdmin):
     """Accounts: only a system administrator has the permissions to see this page."""
 
     list_display = ["username", "full_name", "role", "unit", "is_active", "last_login"]
@@ -116,13 +192,13 @@ class AccessLogAdmin(ReadOnlyMixin, ScopedModelAdmin):
 
 
 @admin.register(Province)
-class ProvinceAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ProvinceAdmin(ReadOnlyMixin, AllowListedFilters, admin.ModelAdmin):
     list_display = ["code", "name", "codename", "data_version"]
     search_fields = ["name", "codename"]
 
 
 @admin.register(Ward)
-class WardAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class WardAdmin(ReadOnlyMixin, AllowListedFilters, admin.ModelAdmin):
     list_display = ["code", "name", "province", "data_version"]
     list_filter = ["province"]
     list_select_related = ["province"]

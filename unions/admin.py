@@ -1,7 +1,6 @@
 import re
 
 from django.contrib import admin
-from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Concat
@@ -14,7 +13,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportMixin
 
-from registry.admin import ScopedModelAdmin
+from registry.admin import AllowListedChangeList, AllowListedFilters, ScopedModelAdmin
 from registry.text import fold
 
 from . import resources, services
@@ -315,7 +314,7 @@ class UnionUnitAdmin(ExportMixin, ScopedModelAdmin):
 
 
 @admin.register(IndustrialZone)
-class IndustrialZoneAdmin(ImportExportMixin, admin.ModelAdmin):
+class IndustrialZoneAdmin(ImportExportMixin, AllowListedFilters, admin.ModelAdmin):
     """Industrial zones are shared reference data: every officer sees all of them."""
 
     resource_classes = [resources.IndustrialZoneResource]
@@ -355,7 +354,7 @@ class WorkforceReportInline(HistoryInline):
     verbose_name_plural = _("reported worker counts")
 
 
-class EmployerChangeList(ChangeList):
+class EmployerChangeList(AllowListedChangeList):
     def get_results(self, request):
         super().get_results(request)
         # Asked for the page's rows only: as an EXISTS column of the list query,

@@ -74,7 +74,7 @@ def test_a_member_outside_the_scope_is_not_found(client, other_officer, admit, c
     assert not AccessLog.objects.exists()
 
 
-def test_a_former_member_stays_visible_to_the_union_they_left(
+def test_the_union_a_member_moved_away_from_no_longer_opens_their_record(
     client, officer, admit, cdcs, other_cdcs
 ):
     from datetime import date
@@ -89,8 +89,25 @@ def test_a_former_member_stays_visible_to_the_union_they_left(
 
     response = client.get(detail(member))
 
+    assert response.status_code == 404
+    assert not AccessLog.objects.exists()
+
+
+def test_a_member_who_left_stays_with_the_union_they_left_last(
+    client, officer, admit, cdcs, other_cdcs
+):
+    from datetime import date
+
+    from members import services
+
+    member = admit(cdcs).member
+    services.record_departure(member=member, left_on=date(2025, 9, 1), reason="retired")
+    client.force_login(officer)
+
+    response = client.get(detail(member))
+
     assert response.status_code == 200
-    assert [m.unit for m in response.context["memberships"]] == [other_cdcs, cdcs]
+    assert [m.unit for m in response.context["memberships"]] == [cdcs]
 
 
 def test_the_change_history_says_who_changed_what(client, officer, admit, cdcs):
