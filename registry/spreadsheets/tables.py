@@ -1,10 +1,9 @@
-"""From uploaded bytes to parsed rows: sheet choice, text repair, header, table end.
+"""From uploaded bytes to parsed rows: sheet choice, decoding, header, row kinds.
 
 This is the part of an import that needs no database, so the preview, the command
 line and the tests all run exactly this. The import modules take it from here.
 """
 
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from itertools import zip_longest
@@ -13,11 +12,11 @@ from django.utils.translation import gettext as _
 
 from registry.text import fold
 
-from . import decoding, legacy_encodings
+from . import classifying, decoding, legacy_encodings
 from .decoding import Decoding
 from .headers import FIELDS, Header, find_header, missing_required
 from .member_rows import parse_member_rows
-from .reading import HEAD_ROWS, Sheet, UnusableFile, read_workbook
+from .reading import Sheet, UnusableFile, read_workbook
 from .rows import PARSERS, ParsedRow, Problem, column_name
 
 SAMPLE_ROWS = 300  # rows looked at for decomposed (NFD) text
@@ -25,12 +24,6 @@ ENCODING_CHOICE = "encoding:"  # overrides key prefix: a column's encoding, by l
 _ENCODING_NAMES = {"unicode": "Unicode", "tcvn3": "TCVN3 (ABC)", "vni": "VNI"}
 ENCODINGS = tuple(_ENCODING_NAMES)  # what a user may choose for a column's text
 HEAD_TABLE_ROWS = 20  # rows the preview shows while the rest are checked
-_EMPTY = ("", None)
-_FOOTER_WORDS = re.compile(
-    r"\b(nguoi lap( bieu)?|lap bieu|chu tich|thu truong|tm ban chap hanh|tm bch|"
-    r"ky ten|ghi ro ho ten|xac nhan|tong cong|tong so|ke toan|giam doc|"
-    r"ngay \d* ?thang \d* ?nam)\b"
-)
 _IDENTITY_KEYS = {
     "members": ("cccd",),
     "units": ("code",),
@@ -172,7 +165,8 @@ def read_table(
         _("Header found on row %(row)s of sheet “%(sheet)s”.")
         % {"row": header.first_row + 1, "sheet": chosen.name}
     )
-    table.data = list(_data_rows(chosen, header))
+    table.data, skipped = classifying.table_rows(chosen, header)
+    table.notes.extend(_skipped_notes(skipped))
     return table
 
 
@@ -349,29 +343,35 @@ def _parsed(
     return parsed
 
 
-def _data_rows(sheet: Sheet, header: Header):
-    """(Excel row number, cells) of each row of the table: blank rows and rows with
-    nothing but a row number are skipped, and the signature block ends the table."""
-    counted = [column for column, key in header.mapping.items() if key != "row_number"]
-    number_columns = [c for c, key in header.mapping.items() if key == "row_number"]
-    number_column = number_columns[0] if number_columns else None
-    for index in range(header.data_start, len(sheet.rows)):
-        row = sheet.rows[index]
-        filled = [cell for cell in row if cell not in _EMPTY]
-        if not filled:
-            continue
-        if len(filled) <= 3 and _is_footer(row, filled, number_column):
-            return
-        if any(row[column] not in _EMPTY for column in counted if column < len(row)):
-            yield index + 1, row
-
-
-def _is_footer(row: list, filled: list, number_column: int | None) -> bool:
-    """The signature block under the table: few cells, one of the usual phrases."""
-    if number_column is not None and number_column < len(row):
-        if isinstance(row[number_column], int | float):
-            return False
-    return any(_FOOTER_WORDS.search(fold(str(cell))) for cell in filled)
+def _skipped_notes(skipped: list[classifying.Skipped]) -> list[str]:
+    """One note per heading and total left out, one for the rows of signatures."""
+    notes = []
+    for row in skipped:
+        values = {"row": row.number, "text": row.text}
+        if row.kind == classifying.GROUP:
+            notes.append(
+                _(
+                    "Row %(row)s, “%(text)s”, is a group heading, not a member; the "
+                    "group is not stored."
+                )
+                % values
+            )
+        elif row.kind == classifying.TOTAL:
+            notes.append(
+                _("Row %(row)s, “%(text)s”, holds totals, not a member.") % values
+            )
+        elif row.kind == classifying.HEADER:
+            notes.append(_("Row %(row)s repeats the header.") % values)
+    footer = [str(row.number) for row in skipped if row.kind == classifying.FOOTER]
+    if footer:
+        notes.append(
+            _(
+                "Rows %(rows)s hold the place, the date and the signatures under the "
+                "table, not members."
+            )
+            % {"rows": ", ".join(footer)}
+        )
+    return notes
 
 
 def _check_duplicate(row: ParsedRow, identity: tuple[str, ...], seen: dict) -> None:
@@ -392,4 +392,4 @@ def head_rows(data: bytes, filename: str, sheet: str | None = None) -> list[list
     """The first rows of a sheet as read, for showing what the file looks like."""
     sheets = read_workbook(data, filename)
     chosen = next((s for s in sheets if s.name == sheet), sheets[0])
-    return chosen.rows[:HEAD_ROWS]
+    return chosen.head
