@@ -11,4 +11,13 @@ class UnionsConfig(AppConfig):
         from .coverage.triggers import ensure_after_migrate
 
         # SQLite drops a table's triggers when a migration rebuilds it: reinstall them.
+        post_migrate.connect(ensure_ancestry_trigger, sender=self)
         post_migrate.connect(ensure_after_migrate, sender=self)
+
+
+def ensure_ancestry_trigger(sender, using, **kwargs):
+    from django.db import connections
+
+    from .ancestry import ensure_trigger
+
+    ensure_trigger(connections[using])

@@ -16,6 +16,9 @@ from .kinds import GRASSROOTS_KINDS, Kind
 
 
 class UnionUnitQuerySet(MP_NodeQuerySet):
+    """Two trees: today's (the materialised path, ``within``) and the tree of any
+    date (``UnitAncestry``: ``within_on``, ``children_on``, ``ancestors_on``)."""
+
     def for_user(self, user):
         """The user's own unit and everything below it (all units for a system admin)."""
         if user.is_system_admin:
@@ -36,6 +39,55 @@ class UnionUnitQuerySet(MP_NodeQuerySet):
 
     def grassroots(self):
         return self.filter(kind__in=GRASSROOTS_KINDS)
+
+    def within_on(self, unit, day):
+        """``unit`` and the units under it on ``day``, in the tree of that date."""
+        return self.filter(_placed_on(day, ancestor=unit))
+
+    def children_on(self, unit, day):
+        """Units directly under ``unit`` on ``day`` (founded or not: see active_on)."""
+        return self.filter(_placed_on(day, ancestor=unit, depth=1))
+
+    def ancestors_on(self, unit, day):
+        """The units above ``unit`` on ``day``, from the top down."""
+        return (
+            self.filter(
+                pk__in=UnitAncestry.objects.on(day)
+                .filter(unit=unit, depth__gt=0)
+                .values("ancestor")
+            )
+            .annotate(_depth=_depth_under(unit, day))
+            .order_by("-_depth")
+        )
+
+    def parent_on(self, unit, day):
+        """The unit directly above ``unit`` on ``day``, or None."""
+        return self.filter(_placed_on(day, unit=unit, depth=1)).first()
+
+
+def _placed_on(day, *, unit=None, ancestor=None, depth=None) -> Q:
+    """Units linked by an ancestry row in force on ``day``: those under ``ancestor``,
+    or those above ``unit``; ``depth`` levels apart when given."""
+    if ancestor is not None:
+        prefix, lookups = "ancestry", {"ancestry__ancestor": ancestor}
+    else:
+        prefix, lookups = "descendancy", {"descendancy__unit": unit}
+    if depth is not None:
+        lookups[f"{prefix}__depth"] = depth
+    return Q(
+        Q(**{f"{prefix}__ends_on__isnull": True})
+        | Q(**{f"{prefix}__ends_on__gt": day}),
+        **{f"{prefix}__starts_on__lte": day},
+        **lookups,
+    )
+
+
+def _depth_under(unit, day):
+    return models.Subquery(
+        UnitAncestry.objects.on(day)
+        .filter(unit=unit, ancestor=models.OuterRef("pk"))
+        .values("depth")[:1]
+    )
 
 
 class UnionUnitManager(MP_NodeManager.from_queryset(UnionUnitQuerySet)):
@@ -131,6 +183,10 @@ class UnitMove(models.Model):
         verbose_name=_("by"),
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # What undoing the move restores exactly: the unit's place in today's tree and
+    # its parents over time ([parent id, starts_on, ends_on or None], ISO dates).
+    from_path = models.CharField(max_length=255, blank=True, editable=False)
+    parents_before = models.JSONField(default=list, blank=True, editable=False)
 
     class Meta:
         ordering = ["-moved_on", "-id"]
@@ -139,6 +195,62 @@ class UnitMove(models.Model):
 
     def __str__(self):
         return f"{self.unit.code}: {self.from_parent} → {self.to_parent}"
+
+
+class UnitAncestryQuerySet(models.QuerySet):
+    def on(self, day):
+        """The rows in force on ``day``: the tree of that date."""
+        return self.filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gt=day), starts_on__lte=day
+        )
+
+    def current(self):
+        """The rows in force today and from now on: today's tree."""
+        return self.filter(ends_on__isnull=True)
+
+
+class UnitAncestry(models.Model):
+    """``ancestor`` is ``depth`` levels above ``unit`` from ``starts_on`` until the day
+    before ``ends_on`` (empty: still so); depth 0 is the unit itself.
+
+    The tree of every date as a closure table (unions/ancestry.py explains how it is
+    kept): "under U on D" is one indexed lookup of U's rows in force on D, however
+    deep the subtree. Rows that were always so start on ALWAYS.
+    """
+
+    ALWAYS = date(1900, 1, 1)
+
+    unit = models.ForeignKey(UnionUnit, models.CASCADE, related_name="ancestry")
+    ancestor = models.ForeignKey(UnionUnit, models.CASCADE, related_name="descendancy")
+    depth = models.PositiveSmallIntegerField()
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+
+    objects = UnitAncestryQuerySet.as_manager()
+
+    class Meta:
+        default_permissions = []
+        verbose_name = _("unit ancestry")
+        verbose_name_plural = _("unit ancestries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "ancestor", "depth", "starts_on"],
+                name="one_ancestry_row_a_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(ends_on__gt=models.F("starts_on")),
+                name="ancestry_ends_after_it_starts",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["ancestor", "depth", "starts_on"], name="ancestry_below"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.unit_id} ↑{self.depth} {self.ancestor_id} {self.starts_on}–{self.ends_on or ''}"
 
 
 class IndustrialZone(models.Model):

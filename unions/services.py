@@ -1,4 +1,9 @@
-"""Changes to the union tree and employers: one function per workflow, one transaction each."""
+"""Changes to the union tree and employers: one function per workflow, one transaction each.
+
+The tree's dated primitives (unions/ancestry.py): ``create_unit(s)``, ``move_unit``,
+``move_units``, ``move_many`` (a dated move, refused in the future), ``undo_move(s)``
+(exact, for moves recorded today), ``dissolve_unit(s)``.
+"""
 
 from collections import Counter
 from datetime import date
@@ -6,12 +11,14 @@ from itertools import pairwise
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Substr
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import ancestry
 from .kinds import GRASSROOTS_KINDS, may_hold
-from .models import Employer, UnionUnit, UnitMove, WorkforceReport
+from .models import Employer, UnionUnit, UnitAncestry, UnitMove, WorkforceReport
 
 
 def _check_place(*, kind: str, parent: UnionUnit | None) -> None:
@@ -155,27 +162,10 @@ def move_unit(
     decision: str = "",
     user=None,
 ) -> UnionUnit:
-    """Re-parent ``unit`` with its whole subtree (e.g. a CĐCS whose district was ended)."""
-    unit = UnionUnit.objects.select_for_update().get(pk=unit.pk)
-    new_parent = UnionUnit.objects.get(pk=new_parent.pk)
-    if new_parent.path.startswith(unit.path):
-        raise ValidationError(
-            _("A unit cannot be moved under itself or its own subtree.")
-        )
-    _check_place(kind=unit.kind, parent=new_parent)
-    old_parent = UnionUnit.objects.get_parent(unit)
-    if old_parent and old_parent.pk == new_parent.pk:
-        raise ValidationError(
-            _("The unit is already under %(parent)s.") % {"parent": new_parent}
-        )
-    UnionUnit.objects.move(unit, new_parent, pos="last-child")
-    UnitMove.objects.create(
-        unit=unit,
-        from_parent=old_parent,
-        to_parent=new_parent,
-        moved_on=moved_on,
-        decision=decision,
-        moved_by=user,
+    """Re-parent ``unit`` with its whole subtree from ``moved_on`` (e.g. a CĐCS whose
+    district was ended); the tree before that date stays as it was."""
+    move_many(
+        moves=[(unit, new_parent)], moved_on=moved_on, decision=decision, user=user
     )
     return UnionUnit.objects.get(pk=unit.pk)
 
@@ -189,49 +179,64 @@ def move_units(
     decision: str = "",
     user=None,
 ) -> list[UnionUnit]:
-    """Re-parent several units, each with its subtree, under ``new_parent`` at once.
-
-    The checks and records of ``move_unit``, in a few queries for all (a reorganisation
-    moves hundreds of CĐCS on one date); the units keep the order given.
-    """
-    by_pk = UnionUnit.objects.select_for_update().in_bulk([unit.pk for unit in units])
-    units = [by_pk[unit.pk] for unit in units]
-    target = new_parent
-    new_parent = UnionUnit.objects.select_for_update().get(pk=new_parent.pk)
-    step = UnionUnit.steplen
-    old_parents = UnionUnit.objects.in_bulk(
-        {unit.path[:-step] for unit in units}, field_name="path"
+    """Re-parent several units, each with its subtree, under ``new_parent`` at once
+    (a reorganisation moves hundreds of CĐCS on one date); the units keep the order
+    given."""
+    move_many(
+        moves=[(unit, new_parent) for unit in units],
+        moved_on=moved_on,
+        decision=decision,
+        user=user,
     )
-    paths = sorted(unit.path for unit in units)
-    for unit in units:
-        if new_parent.path.startswith(unit.path):
-            raise ValidationError(
-                _("A unit cannot be moved under itself or its own subtree.")
-            )
-        _check_place(kind=unit.kind, parent=new_parent)
-        if unit.path[:-step] == new_parent.path:
-            raise ValidationError(
-                _("The unit is already under %(parent)s.") % {"parent": new_parent}
-            )
+    moved = UnionUnit.objects.in_bulk([unit.pk for unit in units])
+    target = new_parent
+    target.numchild = UnionUnit.objects.get(pk=new_parent.pk).numchild
+    return [moved[unit.pk] for unit in units]
+
+
+@transaction.atomic
+def move_many(
+    *,
+    moves: list[tuple[UnionUnit, UnionUnit]],
+    moved_on: date,
+    decision: str = "",
+    user=None,
+) -> list[UnitMove]:
+    """Move each unit, with its subtree, under its new parent from ``moved_on``.
+
+    Figures before ``moved_on`` do not change (unions/ancestry.py). Refused, with
+    nothing changed: a date in the future (planned changes are not stored: record a
+    move on or after its date), a date before a later move of the same units or of
+    units under them, a parent dissolved or not yet founded on the date, a kind the
+    Statute does not allow there, a move under the unit's own subtree.
+    """
+    check_move_date(moved_on)
+    ids = [unit.pk for unit, _ in moves] + [parent.pk for _, parent in moves]
+    locked = UnionUnit.objects.select_for_update().in_bulk(ids)
+    moves = [(locked[unit.pk], locked[parent.pk]) for unit, parent in moves]
+    for unit, new_parent in moves:
+        _check_move(unit, new_parent, moved_on)
+    paths = sorted(unit.path for unit, _ in moves)
     for outer, inner in pairwise(paths):
         if inner.startswith(outer):
             raise ValidationError(_("A unit and a unit under it cannot both be moved."))
+    for _unit, new_parent in moves:
+        if any(new_parent.path.startswith(path) for path in paths):
+            raise ValidationError(
+                _(
+                    "%(parent)s is itself being moved: move it first, then the units under it."
+                )
+                % {"parent": new_parent}
+            )
+    subtree = ancestry.subtree_ids([unit for unit, _ in moves])
+    _check_no_later_change([unit for unit, _ in moves], subtree, moved_on)
 
-    last = UnionUnit.objects.get_last_child(new_parent)
-    first_step = _step_number(last.path) + 1 if last else 1
-    for number, unit in enumerate(units, start=first_step):
-        new_path = new_parent.path + _step(number)
-        UnionUnit.objects.filter(path__startswith=unit.path).update(
-            path=Concat(Value(new_path), Substr("path", len(unit.path) + 1)),
-            depth=F("depth") + (new_parent.depth + 1 - unit.depth),
-        )
-    for path, count in Counter(unit.path[:-step] for unit in units).items():
-        UnionUnit.objects.filter(path=path).update(numchild=F("numchild") - count)
-    UnionUnit.objects.filter(pk=new_parent.pk).update(
-        numchild=F("numchild") + len(units)
+    before = ancestry.parent_rows([unit.pk for unit, _ in moves])
+    step = UnionUnit.steplen
+    old_parents = UnionUnit.objects.in_bulk(
+        {unit.path[:-step] for unit, _ in moves}, field_name="path"
     )
-    target.numchild = new_parent.numchild + len(units)
-    UnitMove.objects.bulk_create(
+    records = [
         UnitMove(
             unit=unit,
             from_parent=old_parents.get(unit.path[:-step]),
@@ -239,11 +244,228 @@ def move_units(
             moved_on=moved_on,
             decision=decision,
             moved_by=user,
+            from_path=unit.path,
+            parents_before=[
+                [parent, starts.isoformat(), ends and ends.isoformat()]
+                for parent, starts, ends in before.get(unit.pk, [])
+            ],
         )
-        for unit in units
+        for unit, new_parent in moves
+    ]
+    _relocate([(unit, new_parent) for unit, new_parent in moves])
+    ancestry.rewrite(
+        subtree,
+        {
+            unit.pk: ancestry.moved_parents(
+                before.get(unit.pk, []), new_parent.pk, moved_on
+            )
+            for unit, new_parent in moves
+        },
     )
-    moved = UnionUnit.objects.in_bulk([unit.pk for unit in units])
-    return [moved[unit.pk] for unit in units]
+    return UnitMove.objects.bulk_create(records)
+
+
+@transaction.atomic
+def undo_moves(*, moves: list[UnitMove]) -> None:
+    """Undo moves recorded today, exactly: each unit goes back to its place in
+    today's tree and to its parents over time, and the move records are deleted.
+
+    Refused, nothing changed, for a move recorded on an earlier day, or when the
+    units or units under them moved again afterwards (undo the later move first).
+    """
+    today = timezone.localdate()
+    moves = list(
+        UnitMove.objects.select_related("unit", "from_parent", "to_parent").filter(
+            pk__in=[move.pk for move in moves]
+        )
+    )
+    for move in moves:
+        if timezone.localdate(move.recorded_at) != today:
+            raise ValidationError(
+                _(
+                    "The move of %(unit)s was recorded on %(day)s: only a move recorded today can be undone."
+                )
+                % {
+                    "unit": move.unit,
+                    "day": f"{timezone.localdate(move.recorded_at):%d/%m/%Y}",
+                }
+            )
+    units = list(
+        UnionUnit.objects.select_for_update().filter(pk__in=[m.unit_id for m in moves])
+    )
+    subtree = ancestry.subtree_ids(units)
+    since = min(move.moved_on for move in moves)
+    touched = UnitAncestry.objects.filter(ancestor__in=units).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=since)
+    )
+    later = (
+        UnitMove.objects.filter(
+            unit__in=touched.values("unit"), pk__gt=min(m.pk for m in moves)
+        )
+        .exclude(pk__in=[m.pk for m in moves])
+        .select_related("unit")
+        .first()
+    )
+    if later:
+        raise ValidationError(
+            _("%(unit)s moved again later (on %(day)s): undo that move first.")
+            % {"unit": later.unit, "day": f"{later.moved_on:%d/%m/%Y}"}
+        )
+    by_pk = {unit.pk: unit for unit in units}
+    step = UnionUnit.steplen
+    for move in moves:
+        unit = by_pk[move.unit_id]
+        if move.to_parent is None or unit.path[:-step] != move.to_parent.path:
+            raise ValidationError(
+                _("%(unit)s is no longer under %(parent)s: this move cannot be undone.")
+                % {"unit": unit, "parent": move.to_parent}
+            )
+    _relocate([(by_pk[m.unit_id], m.from_parent, m.from_path) for m in moves])
+    ancestry.rewrite(
+        subtree,
+        {
+            move.unit_id: [
+                (parent, date.fromisoformat(starts), ends and date.fromisoformat(ends))
+                for parent, starts, ends in move.parents_before
+            ]
+            for move in moves
+        },
+    )
+    UnitMove.objects.filter(pk__in=[move.pk for move in moves]).delete()
+
+
+def undo_move(*, move: UnitMove) -> None:
+    """Undo one move recorded today (see ``undo_moves``)."""
+    undo_moves(moves=[move])
+
+
+def check_move_date(moved_on: date) -> date:
+    """Refuse a move dated in the future (planned changes are not stored) or before 1900."""
+    if moved_on > timezone.localdate():
+        raise ValidationError(
+            _(
+                "A move cannot be dated in the future: planned changes are not stored. Record it on or after %(day)s."
+            )
+            % {"day": f"{moved_on:%d/%m/%Y}"},
+            code="future",
+        )
+    if moved_on < UnitAncestry.ALWAYS:
+        raise ValidationError(_("Choose a date from 01/01/1900 on."), code="too_early")
+    return moved_on
+
+
+def _check_move(unit: UnionUnit, new_parent: UnionUnit, moved_on: date) -> None:
+    if new_parent.path.startswith(unit.path):
+        raise ValidationError(
+            _("A unit cannot be moved under itself or its own subtree.")
+        )
+    _check_place(kind=unit.kind, parent=new_parent)
+    if unit.path[: -UnionUnit.steplen] == new_parent.path:
+        raise ValidationError(
+            _("The unit is already under %(parent)s.") % {"parent": new_parent}
+        )
+    day = f"{moved_on:%d/%m/%Y}"
+    if unit.founded_on > moved_on:
+        raise ValidationError(
+            _("%(unit)s was founded on %(founded)s: it cannot move on %(day)s.")
+            % {"unit": unit, "founded": f"{unit.founded_on:%d/%m/%Y}", "day": day}
+        )
+    if unit.dissolved_on and unit.dissolved_on <= moved_on:
+        raise ValidationError(
+            _("%(unit)s was dissolved on %(ended)s: it cannot move on %(day)s.")
+            % {"unit": unit, "ended": f"{unit.dissolved_on:%d/%m/%Y}", "day": day}
+        )
+    if new_parent.founded_on > moved_on:
+        raise ValidationError(
+            _("%(parent)s was founded on %(founded)s, after %(day)s.")
+            % {
+                "parent": new_parent,
+                "founded": f"{new_parent.founded_on:%d/%m/%Y}",
+                "day": day,
+            }
+        )
+    if new_parent.dissolved_on and new_parent.dissolved_on <= moved_on:
+        raise ValidationError(
+            _(
+                "%(parent)s was dissolved on %(ended)s: nothing can move under it on %(day)s."
+            )
+            % {
+                "parent": new_parent,
+                "ended": f"{new_parent.dissolved_on:%d/%m/%Y}",
+                "day": day,
+            }
+        )
+    was_under = UnitAncestry.objects.filter(unit=new_parent, ancestor=unit).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gt=moved_on)
+    )
+    if was_under.exists():
+        raise ValidationError(
+            _(
+                "%(parent)s was under %(unit)s after %(day)s: a unit cannot be moved under its own subtree."
+            )
+            % {"parent": new_parent, "unit": unit, "day": day}
+        )
+
+
+def _check_no_later_change(units, subtree: set[int], moved_on: date) -> None:
+    """Refuse a move dated before a change of the moved units' subtrees: a unit that
+    came under them, or left them, after ``moved_on``."""
+    left = (
+        UnitAncestry.objects.filter(ancestor__in=units, depth__gt=0)
+        .filter(ends_on__gt=moved_on)
+        .order_by("-ends_on")
+        .values_list("ends_on", flat=True)
+        .first()
+    )
+    came = ancestry.last_change_on(subtree)
+    last = max(day for day in (left, came, moved_on) if day)
+    if last > moved_on:
+        raise ValidationError(
+            _(
+                "These units or units under them moved on %(last)s: a move cannot be dated earlier (%(day)s)."
+            )
+            % {"last": f"{last:%d/%m/%Y}", "day": f"{moved_on:%d/%m/%Y}"},
+            code="before_later_move",
+        )
+
+
+def _relocate(moves) -> None:
+    """Rewrite the paths of each moved unit's subtree in today's tree.
+
+    ``moves``: (unit, new parent or None for a root[, wanted path]); a unit takes
+    the wanted path when it is free (an undo), else it becomes the new parent's
+    last child.
+    """
+    step = UnionUnit.steplen
+    next_number = {}
+    for move in moves:
+        unit, parent = move[0], move[1]
+        wanted = move[2] if len(move) > 2 else ""
+        prefix = parent.path if parent else ""
+        if (
+            wanted
+            and wanted[:-step] == prefix
+            and not UnionUnit.objects.filter(path=wanted).exists()
+        ):
+            new_path = wanted
+        else:
+            if prefix not in next_number:
+                siblings = UnionUnit.objects.filter(
+                    path__startswith=prefix, depth=len(prefix) // step + 1
+                ).order_by("-path")
+                last = siblings.values_list("path", flat=True).first()
+                next_number[prefix] = _step_number(last) + 1 if last else 1
+            new_path = prefix + _step(next_number[prefix])
+            next_number[prefix] += 1
+        UnionUnit.objects.filter(path__startswith=unit.path).update(
+            path=Concat(Value(new_path), Substr("path", len(unit.path) + 1)),
+            depth=F("depth") + (len(new_path) - len(unit.path)) // step,
+        )
+        old_parent = unit.path[:-step]
+        if old_parent:
+            UnionUnit.objects.filter(path=old_parent).update(numchild=F("numchild") - 1)
+        if parent:
+            UnionUnit.objects.filter(pk=parent.pk).update(numchild=F("numchild") + 1)
 
 
 @transaction.atomic
@@ -276,15 +498,23 @@ def dissolve_units(
 
 
 def _check_dissolution(unit: UnionUnit, dissolved_on: date, *, ending: list) -> None:
-    """Refuse to end ``unit`` before its founding, or while a unit under it that is not
-    among ``ending`` (the ids ended together with it) is still active."""
+    """Refuse to end ``unit`` before its founding, or while a unit under it on that
+    day or later, not among ``ending`` (the ids ended together with it), is still
+    active then."""
     if dissolved_on < unit.founded_on:
         raise ValidationError(_("A unit cannot be dissolved before it was founded."))
-    still_open = not unit.is_grassroots and (  # a CĐCS is a leaf
-        UnionUnit.objects.within(unit)
-        .exclude(pk__in=ending)
-        .filter(dissolved_on__isnull=True)
-        .exists()
+    if unit.is_grassroots:  # a CĐCS is a leaf
+        return
+    below = (
+        UnitAncestry.objects.filter(ancestor=unit, depth__gt=0)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=dissolved_on))
+        .exclude(unit__in=ending)
+        .values_list("starts_on", "ends_on", "unit__founded_on", "unit__dissolved_on")
+    )
+    still_open = any(
+        (ended is None or ended > max(starts, dissolved_on))
+        and (ends is None or founded < ends)
+        for starts, ends, founded, ended in below
     )
     if still_open:
         raise ValidationError(

@@ -181,16 +181,36 @@ def _raw_change(rng):
 
 
 def tree_steps(rng, provinces, uppers, grassroots):
+    """Moves and a dissolution on random dates; the ones the rules refuse (a date
+    before the unit's founding or a later move, a parent not yet founded) write
+    nothing, and the history goes on."""
     uppers = refresh(uppers)
     for cdcs in rng.sample(refresh(grassroots), 3):
         parent = UnionUnit.objects.get_parent(cdcs)
         target = rng.choice([u for u in uppers if u.pk != parent.pk])
-        unions.move_unit(unit=cdcs, new_parent=target, moved_on=random_day(rng))
+        _try(
+            unions.move_unit,
+            unit=cdcs,
+            new_parent=target,
+            moved_on=random_day(rng, max(cdcs.founded_on, target.founded_on)),
+        )
     upper = rng.choice(refresh(uppers))
     other = [p for p in refresh(provinces) if not upper.path.startswith(p.path)][0]
-    unions.move_unit(unit=upper, new_parent=other, moved_on=random_day(rng))
+    _try(
+        unions.move_unit,
+        unit=upper,
+        new_parent=other,
+        moved_on=random_day(rng, upper.founded_on),
+    )
     ended = rng.choice(refresh(grassroots))
     unions.dissolve_unit(unit=ended, dissolved_on=random_day(rng, ended.founded_on))
+
+
+def _try(service, **arguments):
+    try:
+        service(**arguments)
+    except ValidationError:
+        pass
 
 
 def employer_steps(rng, uppers, grassroots):
