@@ -16,7 +16,10 @@ def objects(admin_user, rf, province, district, cdcs, other_district, employer):
     from unions.services import move_unit
 
     move_unit(
-        unit=cdcs, new_parent=other_district, moved_on=cdcs.founded_on, user=admin_user
+        unit=cdcs,
+        new_parent=other_district,
+        moved_on=other_district.founded_on,
+        user=admin_user,
     )
     request = rf.get("/")
     request.user = admin_user
