@@ -60,7 +60,9 @@ def _cluster_weights(cluster: str) -> tuple[int, int, int]:
     )
     if primary == vn_collate.FALLBACK_PRIMARY and not cluster[0].isalnum():
         return _PUNCTUATION, 0, 0
-    return primary + _SHIFT, tone, case
+    # Letters of other scripts (Chinese characters, ß) share vn_collate's fallback
+    # weight, the highest: shifted, it would no longer fit in a byte.
+    return min(primary + _SHIFT, 255), tone, case
 
 
 def _clusters(text: str) -> list[str]:

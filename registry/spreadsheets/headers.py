@@ -5,7 +5,9 @@ field knows the words people use for it. Two-row headers ("Ngày, tháng, năm s
 "Nam" | "Nữ") are read as one label per column. Nothing here touches the ORM.
 """
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
+from operator import itemgetter
 
 from django.utils.translation import gettext_lazy as _
 
@@ -391,8 +393,82 @@ FIELDS = {
 }
 
 
+IGNORED = "-"  # in a --map choice: leave the column out
+
+
+def overrides_from(choices: list[str], kind: str) -> dict[str, str]:
+    """The user's "HEADER=field" choices as read_table's overrides (folded header →
+    field key, "" to leave the column out). The field may be given by its key, its
+    header or its name; ValueError says what is wrong with a choice."""
+    fields = FIELDS[kind]
+    known = {}
+    for f in fields:
+        for name in (f.key, f.header, str(f.verbose_name)):
+            known.setdefault(fold(name), f.key)
+    overrides: dict[str, str] = {}
+    for choice in choices:
+        header, equals, wanted = choice.rpartition("=")
+        if not equals or not fold(header):
+            raise ValueError(
+                _("“%(choice)s” is not HEADER=field.") % {"choice": choice}
+            )
+        key = "" if wanted.strip() == IGNORED else known.get(fold(wanted))
+        if key is None:
+            raise ValueError(
+                _(
+                    "“%(field)s” is not a field of this kind of file; the fields are: %(fields)s."
+                )
+                % {"field": wanted, "fields": ", ".join(f.key for f in fields)}
+            )
+        overrides[fold(header)] = key
+    taken = [key for key in overrides.values() if key]
+    twice = sorted({key for key in taken if taken.count(key) > 1})
+    if twice:
+        raise ValueError(
+            _("A field comes from one column only: %(fields)s given twice.")
+            % {"fields": ", ".join(twice)}
+        )
+    return overrides
+
+
 def canonical_headers(kind: str) -> list[str]:
     return [f.header for f in FIELDS[kind] if f.exported]
+
+
+# How sure a column's meaning is: our own header, a known wording, a part of the
+# title, or the user's choice.
+EXACT, SYNONYM, PARTIAL, CHOSEN = "exact", "synonym", "partial", "chosen"
+CONFIDENCE_NAMES = {
+    EXACT: _("our own header"),
+    SYNONYM: _("a known wording"),
+    PARTIAL: _("part of the title: check it"),
+    CHOSEN: _("your choice"),
+}
+
+
+@dataclass(frozen=True)
+class Match:
+    """What a column's title says about one field."""
+
+    key: str
+    score: float  # 1 for a known wording; less when the title only contains one
+    confidence: str  # EXACT (our own header), SYNONYM (a known wording) or PARTIAL
+    qualified: bool = False  # the title says more ("(Việt)", beside "Quan hệ")
+
+    def rank(self, column: int) -> tuple:
+        """Unqualified before qualified, whole wordings before parts, then leftmost."""
+        return (not self.qualified, self.confidence != PARTIAL, self.score, -column)
+
+
+@dataclass(frozen=True)
+class Doubt:
+    """A column decision the engine is not sure of: the preview asks about it."""
+
+    key: str
+    chosen: int  # the column taken for ``key``
+    others: tuple[int, ...] = ()  # columns that look like ``key`` too, left out
+    partial: bool = False  # only part of the chosen column's title names the field
+    qualified: bool = False  # the chosen column's title says more than the field
 
 
 @dataclass
@@ -404,21 +480,24 @@ class Header:
     labels: list[str]
     mapping: dict[int, str] = field(default_factory=dict)  # column → field key
     scores: dict[int, float] = field(default_factory=dict)
+    confidence: dict[int, str] = field(default_factory=dict)  # column → EXACT, …
+    doubts: list[Doubt] = field(default_factory=list)
 
     @property
     def mapped_keys(self) -> set[str]:
         return set(self.mapping.values())
 
 
-_INDEXES: dict[int, list[tuple[tuple[str, ...], str]]] = {}
+_INDEXES: dict[int, list[tuple[tuple[str, ...], str, bool]]] = {}
 
 
-def _synonym_index(fields: list[Field]) -> list[tuple[tuple[str, ...], str]]:
-    """Every wording of every field, folded into words; built once per field list."""
+def _synonym_index(fields: list[Field]) -> list[tuple[tuple[str, ...], str, bool]]:
+    """Every wording of every field, folded into words (and whether it is the field's
+    own header); built once per field list."""
     index = _INDEXES.get(id(fields))
     if index is None:
         index = [
-            (tuple(fold(synonym).split()), f.key)
+            (tuple(fold(synonym).split()), f.key, synonym == f.header)
             for f in fields
             for synonym in f.synonyms
         ]
@@ -426,24 +505,124 @@ def _synonym_index(fields: list[Field]) -> list[tuple[tuple[str, ...], str]]:
     return index
 
 
-def score_label(label: str, fields: list[Field]) -> dict[str, float]:
-    """How well ``label`` names each field: 1 for a known wording, less for a label
-    that merely contains one ("Họ và tên (*)" still says "Họ và tên")."""
-    tokens = tuple(fold(label).split())
-    scores: dict[str, float] = {}
+# A header is matched on its title: hints in brackets ("(*)", "(dd/mm/yyyy)", "(Hoa)")
+# and a list of the genders ("Nam/Nữ") are taken out first. The words are compared
+# folded, except where the marks tell words apart: "Nam" (male) is not "Năm" (year).
+_HINTS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_GENDER_LIST = re.compile(r"\b(?:nam|nữ)\s*(?:/|,|;|-|hoặc|hay)\s*(?:nam|nữ)\b")
+_WORDS = re.compile(r"\w+")
+_NAME_KEYS = frozenset({"full_name", "family_part", "given_part"})
+_MALE_KEYS = frozenset({"male_mark", "birth_male"})
+_FEMALE_KEYS = frozenset({"female_mark", "birth_female"})
+_PERSON_KEYS = _NAME_KEYS | _MALE_KEYS | _FEMALE_KEYS | {
+    "birth_date", "gender", "cccd", "phone", "email", "ethnicity", "religion",
+    "education", "job", "address",
+}  # fmt: skip
+# Words that make a column about someone or something else than the member's own
+# field, whatever else its title says (docs/domain.md, "Column titles").
+_OTHER_SUBJECTS = [
+    # A relative: welfare lists name the member's family next to them.
+    (_PERSON_KEYS, ("cha", "mẹ", "bố", "vợ", "chồng", "con", "người thân",
+                    "thân nhân", "chủ hộ", "người giám hộ", "người nhà")),
+    # The same name in another language or script.
+    (_NAME_KEYS, ("hoa", "hán", "chữ hán", "tiếng hoa", "tiếng trung", "trung quốc",
+                  "tiếng anh", "english", "chinese", "pinyin")),
+    # Health or social insurance, a bank card.
+    (frozenset({"card_number", "cccd"}), ("bhyt", "bhxh", "bảo hiểm", "y tế")),
+    (frozenset({"card_number"}), ("atm", "ngân hàng", "tài khoản")),
+    # The Party, the Youth Union or another mass organisation, not the trade union.
+    (frozenset({"card_number", "joined_on", "job"}),
+     ("đảng", "thanh niên", "tncs", "đtn", "đoàn thể", "hội")),
+    # A position in the union is not the job.
+    (frozenset({"job"}), ("công đoàn", "cđ", "cđcs", "kiêm nhiệm")),
+]  # fmt: skip
+_YOUTH_UNION_KEYS = frozenset({"card_number", "joined_on", "job"})
+_VIETNAMESE = ("việt", "tiếng việt")  # a name qualified as the Vietnamese one
+_RELATION = ("quan he", "moi quan he")  # "Quan hệ": the relative's columns stand by it
+
+
+@dataclass(frozen=True)
+class _Label:
+    title: tuple[str, ...]  # folded words, hints taken out
+    words: tuple[str, ...]  # every word in lower case with its marks, hints included
+    lists_genders: bool  # "Nam/Nữ": the column holds a gender, not one tick
+
+
+def _read_label(label: str) -> _Label:
+    text = " ".join(label.replace("\x1f", " ").split()).lower()
+    lists_genders = bool(_GENDER_LIST.search(text))
+    title = _GENDER_LIST.sub(" ", _HINTS.sub(" ", text)).strip(" ,;:-/")
+    if lists_genders and not title:
+        title = "giới tính"
+    return _Label(
+        tuple(fold(title).split()), tuple(_WORDS.findall(text)), lists_genders
+    )
+
+
+def _says(words: tuple[str, ...], phrase: str) -> bool:
+    """Whether ``phrase`` stands in ``words``; a title written without marks is
+    compared without them."""
+    part = tuple(phrase.split())
+    if words and all(word.isascii() for word in words):
+        part = tuple(fold(phrase).split())
+    return _contains(words, part)
+
+
+def _youth_union(words: tuple[str, ...]) -> bool:
+    """ "Đoàn" alone is the Youth Union; "đoàn viên" and "công đoàn" are ours."""
+    return any(
+        word in ("đoàn", "doan")
+        and words[i + 1 : i + 2] not in (("viên",), ("vien",))
+        and words[i - 1 : i] not in (("công",), ("cong",))
+        for i, word in enumerate(words)
+    )
+
+
+def _excluded(key: str, label: _Label) -> bool:
+    """Whether the title rules the field out, whatever wording it contains."""
+    words = label.words
+    if key in _MALE_KEYS or key in _FEMALE_KEYS:
+        mark = "nam" if key in _MALE_KEYS else "nữ"
+        return label.lists_genders or not _says(words, mark)
+    if key in _YOUTH_UNION_KEYS and _youth_union(words):
+        return True
+    return any(
+        key in keys and any(_says(words, phrase) for phrase in phrases)
+        for keys, phrases in _OTHER_SUBJECTS
+    )
+
+
+def match_label(label: str, fields: list[Field]) -> dict[str, Match]:
+    """What ``label`` may mean, by field: a known wording scores 1, a title that merely
+    contains one less ("Số CCCD của đoàn viên" still says "Số CCCD"). Titles that
+    name another subject ("Số thẻ BHYT", "Họ tên (Hoa)") do not match those fields."""
+    read = _read_label(label)
+    tokens = read.title
+    matches: dict[str, Match] = {}
     if not tokens:
-        return scores
-    for synonym, key in _synonym_index(fields):
+        return matches
+    for synonym, key, own in _synonym_index(fields):
         if not synonym:
             continue
         if synonym == tokens:
-            score = 1.0
+            score, confidence = 1.0, EXACT if own else SYNONYM
         elif _contains(tokens, synonym):
-            score = 0.9 * len(synonym) / len(tokens)
+            score, confidence = 0.9 * len(synonym) / len(tokens), PARTIAL
         else:
             continue
-        scores[key] = max(scores.get(key, 0.0), score)
-    return scores
+        known = matches.get(key)
+        if known is not None and known.score >= score:
+            continue
+        if _excluded(key, read):
+            continue
+        qualified = key in _NAME_KEYS and any(_says(read.words, v) for v in _VIETNAMESE)
+        matches[key] = Match(key, score, confidence, qualified)
+    return matches
+
+
+def score_label(label: str, fields: list[Field]) -> dict[str, float]:
+    """How well ``label`` names each field (``match_label``'s scores)."""
+    return {key: m.score for key, m in match_label(label, fields).items()}
 
 
 def _contains(tokens: tuple[str, ...], part: tuple[str, ...]) -> bool:
@@ -451,24 +630,96 @@ def _contains(tokens: tuple[str, ...], part: tuple[str, ...]) -> bool:
     return any(tokens[i : i + size] == part for i in range(len(tokens) - size + 1))
 
 
-def assign(labels: list[str], fields: list[Field]) -> tuple[dict[int, str], dict]:
-    """Each field to at most one column, best matches first."""
-    candidates = sorted(
-        (
-            (score, column, key)
-            for column, label in enumerate(labels)
-            for key, score in score_label(label, fields).items()
-            if score >= MIN_MATCH
-        ),
-        reverse=True,
-    )
-    mapping: dict[int, str] = {}
-    scores: dict[int, float] = {}
-    for score, column, key in candidates:
-        if column not in mapping and key not in mapping.values():
-            mapping[column] = key
-            scores[column] = score
-    return mapping, scores
+def _beside_relation(labels: list[str]) -> set[int]:
+    """The columns next to a "Quan hệ" column: a relative's name, birth year, …"""
+    relation = {
+        column
+        for column, label in enumerate(labels)
+        if fold(label).startswith(_RELATION)
+    }
+    return {column + step for column in relation for step in (-1, 1)} - relation
+
+
+def assign(labels: list[str], fields: list[Field]) -> Header:
+    """Each field to at most one column: unqualified before qualified, whole wordings
+    before parts, then the leftmost column. Every choice the engine was not sure of
+    (several columns for one field, a part of a title, a qualified title) is a Doubt."""
+    beside_relation = _beside_relation(labels)
+    candidates = []
+    for column, label in enumerate(labels):
+        for key, match in match_label(label, fields).items():
+            if match.score < MIN_MATCH:
+                continue
+            if column in beside_relation and key in _PERSON_KEYS:
+                match = replace(match, qualified=True)
+            candidates.append((match.rank(column), column, match))
+    candidates.sort(key=itemgetter(0), reverse=True)
+    best = {}
+    for rank, column, _match in candidates:
+        best.setdefault(column, rank)
+    header = Header(0, 0, labels)
+    chosen: dict[str, tuple[int, Match]] = {}
+    for rank, column, match in candidates:
+        if match.confidence == PARTIAL and rank != best[column]:
+            # "HỌ TÊN" whose full name was taken by another column is not the
+            # "Họ" of a split name: a column falls back on whole wordings only.
+            continue
+        if column not in header.mapping and match.key not in chosen:
+            header.mapping[column] = match.key
+            header.scores[column] = match.score
+            header.confidence[column] = match.confidence
+            chosen[match.key] = (column, match)
+    for key, (column, match) in chosen.items():
+        others = tuple(
+            other
+            for _rank, other, m in candidates
+            if m.key == key and other != column and other not in header.mapping
+        )
+        partial = match.confidence == PARTIAL
+        if others or partial or match.qualified:
+            header.doubts.append(Doubt(key, column, others, partial, match.qualified))
+    return header
+
+
+def doubt_messages(
+    header: Header, fields: list[Field], *, leave_out: set[int] = frozenset()
+) -> list[tuple[int, str]]:
+    """(column, message) for each of the header's doubts, in the user's language;
+    none about the columns in ``leave_out`` (the user chose for them)."""
+    names = {f.key: str(f.verbose_name) for f in fields}
+    found = []
+    for doubt in header.doubts:
+        if leave_out & {doubt.chosen, *doubt.others}:
+            continue
+        said = {"column": header.labels[doubt.chosen], "field": names[doubt.key]}
+        if doubt.others:
+            columns = [doubt.chosen, *doubt.others]
+            message = _(
+                "Columns %(columns)s all look like “%(field)s”: “%(column)s” was "
+                "taken and the others are left out."
+            ) % (
+                said | {"columns": ", ".join(f"“{header.labels[c]}”" for c in columns)}
+            )
+        elif doubt.partial:
+            message = (
+                _(
+                    "Column “%(column)s” was taken as “%(field)s” from a part of its title."
+                )
+                % said
+            )
+        else:
+            message = (
+                _(
+                    "Column “%(column)s” was taken as “%(field)s”, though its title says "
+                    "more than that."
+                )
+                % said
+            )
+        found.append((doubt.chosen, f"{message} {CHANGE_IT}"))
+    return found
+
+
+CHANGE_IT = _("If that is wrong, choose the right meaning in the column list.")
 
 
 def _as_label(value) -> str:
@@ -531,12 +782,13 @@ def find_header(rows: list[list], fields: list[Field]) -> Header | None:
         if index + 1 < len(rows) and _is_header_like(rows[index + 1]):
             options.append((_combined_labels(row, rows[index + 1]), index + 2))
         for labels, data_start in options:
-            readable = [label.replace("\x1f", " ") for label in labels]
-            mapping, scores = assign(readable, fields)
-            score = _score(mapping, scores, fields)
-            if len(mapping) >= 2 and score > best_score:
+            header = assign(labels, fields)
+            score = _score(header.mapping, header.scores, fields)
+            if len(header.mapping) >= 2 and score > best_score:
                 best_score = score
-                best = Header(index, data_start, readable, mapping, scores)
+                header.labels = [label.replace("\x1f", " ") for label in labels]
+                header.first_row, header.data_start = index, data_start
+                best = header
     if best is None:
         return None
     if best.data_start < len(rows) and is_column_numbers(rows[best.data_start]):

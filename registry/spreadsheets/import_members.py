@@ -34,7 +34,7 @@ from .member_checks import (
     check_new_member,
 )
 from .planning import Importer, Plan, Progress, Run, chunks, refuse
-from .rows import ParsedRow
+from .rows import ParsedRow, column_name
 from .tables import Table
 
 HISTORY_REASON = "import"
@@ -53,7 +53,8 @@ class MemberImporter(Importer):
         plan = Plan()
         new_members = NewMembers(len(table.data), user=self.user) if run.write else None
         self._look_up(table)
-        invalid = False
+        self._check_columns(table)
+        invalid = bool(table.file_errors)
         with _writer(run) as writer:
             for batch in table.parse(BATCH, on_head=run.on_head):
                 planned, waiting = len(plan.create), len(self._changed)
@@ -64,6 +65,17 @@ class MemberImporter(Importer):
                     new_members.write(plan.create[planned:], writer)
                     _report(writer, run.progress, len(plan.create), len(table.data))
                 _report(writer, run.checked, len(table.rows), len(table.data))
+        if self._unborn:
+            table.file_error(
+                column_name("birth_date"),
+                _(
+                    "The file has no birth-date column: the %(count)s people who are "
+                    "not on the register yet cannot be admitted without one (a member "
+                    "is at least 15 on joining). Add the column, or say which column "
+                    "holds it."
+                )
+                % {"count": self._unborn},
+            )
         for row, unit, membership in self._load(self._changed):
             self._plan_update(plan, row, unit, membership)
         if run.write and not run.stops(table):
@@ -77,7 +89,8 @@ class MemberImporter(Importer):
         for row in rows:
             unit = self._units.get(row.values["unit_code"] or "")
             if unit is None:
-                self._refuse_unit(row)
+                if not self._no_unit_column:  # else said once for the file
+                    self._refuse_unit(row)
                 continue
             v = row.values
             if v["cccd"] in self._current:
@@ -97,6 +110,8 @@ class MemberImporter(Importer):
                     )
                     % {"name": self._former[v["cccd"]]},
                 )
+            elif not self._has_birth_column:
+                self._unborn += 1  # said once for the file, at the end
             else:
                 self._plan_create(plan, row, unit, fields)
 
@@ -111,6 +126,34 @@ class MemberImporter(Importer):
         self._current = self._current_memberships(set(cccds) - {""})
         self._former = self._former_members(set(cccds) - {""} - set(self._current))
         self._unkeyed = self._memberships_without_cccd() if "" in cccds else {}
+
+    def _check_columns(self, table: Table) -> None:
+        """What the whole file lacks is said once, not on every row."""
+        keys = table.header.mapped_keys
+        self._has_birth_column = bool(
+            keys & {"birth_date", "birth_male", "birth_female"}
+        )
+        self._unborn = 0
+        into_grassroots = self.into is not None and self.into.is_grassroots
+        self._no_unit_column = "unit_code" not in keys and not into_grassroots
+        if self._no_unit_column and self.into is not None:
+            table.file_error(
+                column_name("unit_code"),
+                _(
+                    "The file goes into %(into)s, which is not a CĐCS, and has no "
+                    "“Mã CĐCS” column saying each member's CĐCS. Add that column, or "
+                    "choose the CĐCS itself as the unit to import into."
+                )
+                % {"into": self.into.code},
+            )
+        elif self._no_unit_column:
+            table.file_error(
+                column_name("unit_code"),
+                _(
+                    "The file has no “Mã CĐCS” column saying each member's CĐCS. Add "
+                    "that column, or choose the CĐCS to import into."
+                ),
+            )
 
     # --- Looking things up, a few queries for the whole file ---------------------------
 

@@ -81,6 +81,7 @@ def run_import(
     user=None,
     sheet: str | None = None,
     overrides: dict | None = None,
+    strict_overrides: bool = False,
     dry_run: bool = False,
     skip_invalid: bool = False,
     progress: Progress | None = None,
@@ -91,12 +92,13 @@ def run_import(
 
     ``progress(done, total)`` follows the writing, ``checked(done, total)`` the
     checking of rows against the register; ``on_head`` sees the table's first rows
-    before the rest are parsed (``parse_file``).
+    before the rest are parsed (``parse_file``). ``strict_overrides``: every
+    override must name a column of the file (``read_table``'s ``strict``).
     """
     with without_cycle_collection():
         return _run_import(
             data, filename, kind, into=into, user=user, sheet=sheet,
-            overrides=overrides, dry_run=dry_run, skip_invalid=skip_invalid,
+            overrides=overrides, strict=strict_overrides, dry_run=dry_run, skip_invalid=skip_invalid,
             progress=progress, checked=checked, on_head=on_head,
         )  # fmt: skip
 
@@ -121,10 +123,12 @@ def without_cycle_collection():
 
 
 def _run_import(
-    data: bytes, filename: str, kind: str, *, into, user, sheet, overrides, dry_run,
+    data: bytes, filename: str, kind: str, *, into, user, sheet, overrides, strict, dry_run,
     skip_invalid, progress, checked, on_head,
 ) -> tuple[Table, Outcome]:  # fmt: skip
-    table = read_table(data, filename, kind, sheet=sheet, overrides=overrides)
+    table = read_table(
+        data, filename, kind, sheet=sheet, overrides=overrides, strict=strict
+    )
     if table.missing:
         raise UnusableFile(
             _("Required columns were not found: %(columns)s.")

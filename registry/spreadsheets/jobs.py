@@ -4,6 +4,7 @@ for its preview, import it, write an export. services.py stores the jobs and que
 
 import io
 import threading
+from itertools import islice
 
 from django.db import OperationalError, connection, connections, transaction
 from django.utils import timezone
@@ -16,7 +17,7 @@ from .exporting import export_rows
 from .headers import FIELDS
 from .importing import run_import, without_cycle_collection
 from .reading import UnusableFile
-from .reports import error_report
+from .reports import error_report, has_report
 from .tables import Table
 
 PREVIEW_ROWS = 20
@@ -70,6 +71,14 @@ def _head(table: Table) -> dict:
         "columns": table.columns(),
         "fields": {f.key: str(f.verbose_name) for f in FIELDS[table.kind]},
         "notes": [str(note) for note in table.notes],
+        # What the engine was not sure of, said once for the file (the columns'
+        # meaning, a column that is missing): the user decides above the rows.
+        "file_problems": [
+            {"level": "error", **problem.as_dict()} for problem in table.file_errors
+        ]
+        + [
+            {"level": "warning", **problem.as_dict()} for problem in table.file_warnings
+        ],
         "rows": [
             {"number": row.number, "values": _shown(row.values), "ok": not row.errors}
             for row in table.rows[:PREVIEW_ROWS]
@@ -78,16 +87,14 @@ def _head(table: Table) -> dict:
 
 
 def _problems(outcome) -> dict:
-    """Every error and warning by row (up to PREVIEW_PROBLEMS of each), and the counts."""
+    """Every row's errors and warnings (up to PREVIEW_PROBLEMS of each), and the
+    counts; the file's own problems are in _head's file_problems."""
     by_row = {}
-    for problem in outcome.errors[:PREVIEW_PROBLEMS]:
-        by_row.setdefault(problem.row, {"errors": [], "warnings": []})["errors"].append(
-            problem.as_dict()
-        )
-    for problem in outcome.warnings[:PREVIEW_PROBLEMS]:
-        by_row.setdefault(problem.row, {"errors": [], "warnings": []})[
-            "warnings"
-        ].append(problem.as_dict())
+    for level, problems in (("errors", outcome.errors), ("warnings", outcome.warnings)):
+        in_rows = (problem for problem in problems if problem.row is not None)
+        for problem in islice(in_rows, PREVIEW_PROBLEMS):
+            found = by_row.setdefault(problem.row, {"errors": [], "warnings": []})
+            found[level].append(problem.as_dict())
     return {
         "problems": [
             {"row": number, **found} for number, found in sorted(by_row.items())
@@ -141,7 +148,7 @@ def _run_import_job(job_id: int) -> ImportJob:
         # The counts: every problem is in the preview and the error report, and a
         # list of 100,000 warnings would be megabytes in the job's row.
         job.outcome = outcome.counts()
-        job.error_report = error_report(table) if table.invalid_rows else None
+        job.error_report = error_report(table) if has_report(table) else None
         job.done = job.total = outcome.written
         if job.kind != "members" and outcome.written:
             refresh_coverage()

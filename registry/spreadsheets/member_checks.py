@@ -114,7 +114,8 @@ def check_card(card_number: str) -> None:
     if len(card_number) > _CARD_LENGTH:
         raise ValidationError(
             _("A member card number has at most %(length)s characters.")
-            % {"length": _CARD_LENGTH}
+            % {"length": _CARD_LENGTH},
+            code="card_too_long",
         )
 
 

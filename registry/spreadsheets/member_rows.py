@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members import text as member_text
 from registry.identifiers import normalise_phone, validate_phone
+from registry.text import fold
 
 from . import values
 from .rows import ParsedRow
@@ -34,6 +35,20 @@ NOT_AN_EMAIL = _("“%(value)s” is not an email address.")
 NOT_AN_ETHNIC_GROUP = _("“%(value)s” is not one of the 54 ethnic groups.")
 JOINED_MISSING = _("The date of joining the union is missing.")
 NAME_MISSING = _("The name is missing.")
+NOT_VIETNAMESE = _(
+    "“%(value)s” is not written in Vietnamese letters: give the name as on the "
+    "identity card."
+)
+OTHER_GENDER_TICKED = _(
+    "This cell says “%(value)s” in the tick column of the other gender: the gender "
+    "was not taken from it."
+)
+BOTH_TICKED = _("Both the “Nam” and the “Nữ” tick columns are filled.")
+# Codes of the row problems that also say something about their column's meaning;
+# column_checks.py sums them up for the whole column.
+FOREIGN_NAME, GENDER_TICK = "foreign_name", "gender_tick"
+# A letter of another script than the Latin one Vietnamese is written in.
+_NOT_LATIN = re.compile(r"[^\W\d_A-Za-z\u00C0-\u024F\u1E00-\u1EFF]")
 
 
 def _compiled(lazy_pattern) -> re.Pattern:
@@ -60,11 +75,13 @@ def _checked(parser, value, **kwargs) -> tuple:
         return None, str(error)
 
 
-def _name(cell) -> tuple[str, str, bool]:
-    """(the cell as text, the name as stored, whether it was all capitals)."""
+def _name(cell) -> tuple[str, str, bool, bool]:
+    """(the cell as text, the name as stored, whether it was all capitals, whether it
+    has letters of another script)."""
     raw = values.text(cell)
     cleaned = values.name(raw)
-    return raw, cleaned, bool(raw) and raw.isupper() and cleaned != raw
+    foreign = not raw.isascii() and _NOT_LATIN.search(raw) is not None
+    return raw, cleaned, bool(raw) and raw.isupper() and cleaned != raw, foreign
 
 
 def _id_number(cell) -> tuple[str, str, str | None, bool]:
@@ -161,6 +178,9 @@ class _Messages:
         self.old_id_card = str(OLD_ID_CARD)
         self.joined_missing = str(JOINED_MISSING)
         self.name_missing = str(NAME_MISSING)
+        self.not_vietnamese = str(NOT_VIETNAMESE)
+        self.other_gender_ticked = str(OTHER_GENDER_TICKED)
+        self.both_ticked = str(BOTH_TICKED)
 
 
 def parse_member_rows(
@@ -225,7 +245,7 @@ def _member_row(number: int, cells: dict, say: _Messages) -> ParsedRow:
         row.error("joined_on", error)
     elif joined_on is None:
         row.error("joined_on", say.joined_missing)
-    if not full_name:
+    if full_name == "":
         row.error("full_name", say.name_missing)
     if cccd:
         for message in member_text.cccd_warnings(
@@ -233,7 +253,7 @@ def _member_row(number: int, cells: dict, say: _Messages) -> ParsedRow:
         ):
             row.warn("cccd", message)
     row.values = {
-        "full_name": full_name,
+        "full_name": full_name or "",
         "gender": gender,
         "birth_date": birth_date,
         "birth_year": birth_year,
@@ -263,16 +283,36 @@ def _taken(row: ParsedRow, cells: dict, key: str, default):
     return value
 
 
-def _full_name(row: ParsedRow, cells: dict, say: _Messages) -> str:
-    raw, cleaned, capitals = cells["full_name"]
+def _full_name(row: ParsedRow, cells: dict, say: _Messages) -> str | None:
+    """The name as stored; None when it cannot be (the error is on the row)."""
+    raw, cleaned, capitals, foreign = cells["full_name"]
+    key = "full_name"
     if not raw and (cells["family_part"] or cells["given_part"]):
         parts = (values.text(cells["family_part"]), values.text(cells["given_part"]))
-        raw = " ".join(part for part in parts if part)
-        cleaned = values.name(raw)
-        capitals = bool(raw) and raw.isupper() and cleaned != raw
+        raw, cleaned, capitals, foreign = _name(
+            " ".join(part for part in parts if part)
+        )
+        key = "family_part" if cells["family_part"] else "given_part"
+    if foreign:
+        row.error(key, say.not_vietnamese % {"value": raw}, FOREIGN_NAME)
+        return None
     if capitals:
         row.warn("full_name", say.capitals % {"name": cleaned})
     return cleaned
+
+
+def _ticked_gender(row: ParsedRow, cells: dict, say: _Messages) -> str:
+    """The gender of the tick columns "Nam" | "Nữ"; "" when they contradict
+    themselves (a cell that says "Nữ" in the "Nam" column is never taken as male)."""
+    male, female = values.text(cells["male_mark"]), values.text(cells["female_mark"])
+    for key, cell, other in (("male_mark", male, "nu"), ("female_mark", female, "nam")):
+        if fold(cell) == other:
+            row.error(key, say.other_gender_ticked % {"value": cell}, GENDER_TICK)
+            return ""
+    if male and female:
+        row.error("male_mark", say.both_ticked)
+        return ""
+    return "M" if male else "F"
 
 
 def _birth_and_gender(row: ParsedRow, cells: dict, say: _Messages) -> tuple:
@@ -289,8 +329,8 @@ def _birth_and_gender(row: ParsedRow, cells: dict, say: _Messages) -> tuple:
         if gender and gender != column_gender:
             row.error("gender", say.gender_disagrees)
         gender = column_gender
-    elif cells["male_mark"] or cells["female_mark"]:
-        gender = "M" if values.text(cells["male_mark"]) else "F"
+    elif cells["male_mark"] not in _EMPTY or cells["female_mark"] not in _EMPTY:
+        gender = _ticked_gender(row, cells, say)
     born, error = cells[birth_key]
     if error:
         row.error(birth_key, error)

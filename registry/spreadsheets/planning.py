@@ -38,7 +38,10 @@ class Run:
     on_head: Callable[[Table, int], None] | None = None
 
     def stops(self, table: Table) -> bool:
-        """Invalid rows keep anything from being written (unless told to skip them)."""
+        """A problem of the whole file keeps anything from being written, and so do
+        invalid rows unless the caller said to skip them."""
+        if table.file_errors:
+            return True
         return not self.skip_invalid and any(row.errors for row in table.rows)
 
 
@@ -99,16 +102,35 @@ _ROW_KEYS = {
 }
 
 
+# The column a refusal that names no field is about, by its code.
+_CODE_KEYS = {
+    "under_age": "birth_date",  # at least 15 on joining: the birth date says it
+    "date_in_future": "joined_on",
+    "joined_before_birth": "joined_on",
+    "not_grassroots": "unit_code",
+    "unit_dissolved": "unit_code",
+    "card_too_long": "card_number",
+}
+
+
 def refuse(row: ParsedRow, key: str, error: ValidationError) -> None:
-    """Note every message of a model or service refusal on the row, by column."""
+    """Note every message of a model or service refusal on the row, by column; a
+    message that names no field goes on the column its code is about, else on
+    ``key``."""
     if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            row.error(key, message)
+        _refuse_in(row, key, error)
         return
-    for name, messages in error.message_dict.items():
-        column = key if name == NON_FIELD_ERRORS else _ROW_KEYS.get(name, name)
-        for message in messages:
-            row.error(column, message)
+    for name, errors in error.error_dict.items():
+        if name == NON_FIELD_ERRORS:
+            _refuse_in(row, key, ValidationError(errors))
+        else:
+            for message in ValidationError(errors).messages:
+                row.error(_ROW_KEYS.get(name, name), message)
+
+
+def _refuse_in(row: ParsedRow, key: str, error: ValidationError) -> None:
+    for one in error.error_list:
+        row.error(_CODE_KEYS.get(one.code, key), one.messages[0])
 
 
 def chunks(items: list, size: int = 900):

@@ -1,7 +1,10 @@
 """The files people download around an import: the error report and blank templates."""
 
 import io
+from collections.abc import Iterator
+from itertools import chain
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font
@@ -13,6 +16,7 @@ from registry.writing import xlsx_bytes
 from unions.kinds import ALIASES, EMPLOYER_ALIASES
 
 from .headers import FIELDS, canonical_headers
+from .importing import Outcome
 from .tables import Table
 
 ROW_HEADER = "Dòng"
@@ -21,17 +25,60 @@ ERROR_HEADER = "Lỗi"
 
 def error_report(table: Table) -> bytes:
     """The rejected rows as they were in the file, with the row number and what is wrong,
-    to send back to the union that filled it in."""
+    to send back to the union that filled it in; the problems of the file as a whole
+    (a column missing, a column whose meaning was in doubt) come first."""
     labels = table.header.labels
-    rows = (
-        [
-            row.number,
-            *[row.raw[i] if i < len(row.raw) else None for i in range(len(labels))],
-            "; ".join(f"{p.column}: {p.message}" for p in row.errors),
-        ]
-        for row in table.invalid_rows
+    blank = [None] * len(labels)
+    rows = chain(
+        (
+            [None, *blank, f"{p.column}: {p.message}"]
+            for p in [*table.file_errors, *table.file_warnings]
+        ),
+        (
+            [
+                row.number,
+                *[row.raw[i] if i < len(row.raw) else None for i in range(len(labels))],
+                "; ".join(f"{p.column}: {p.message}" for p in row.errors),
+            ]
+            for row in table.invalid_rows
+        ),
     )
     return xlsx_bytes([ROW_HEADER, *labels, ERROR_HEADER], rows, sheet="Lỗi")
+
+
+def has_report(table: Table) -> bool:
+    """Whether there is anything to send back: rejected rows or a file's problem."""
+    return bool(table.file_errors or table.invalid_rows)
+
+
+def problem_lines(outcome: Outcome, *, first_rows: int = 5) -> Iterator[str]:
+    """What the command line says: the file's problems, each row's errors, and the
+    rows' warnings with the rows they are on (a warning may be on every row). The
+    same messages as the preview and the error report."""
+    for level, problems in (
+        (_("Error"), outcome.errors),
+        (_("Warning"), outcome.warnings),
+    ):
+        for problem in problems:
+            if problem.row is None:
+                yield f"{level}: {problem.column}: {problem.message}"
+    for problem in outcome.errors:
+        if problem.row is not None:
+            yield _("Row %(row)s, %(column)s: %(message)s") % problem.as_dict()
+    by_message: dict[tuple[str, str], list[int]] = {}
+    for problem in outcome.warnings:
+        if problem.row is not None:
+            by_message.setdefault((problem.column, problem.message), []).append(
+                problem.row
+            )
+    for (column, message), numbers in by_message.items():
+        shown = ", ".join(map(str, numbers[:first_rows]))
+        if len(numbers) > first_rows:
+            shown += ", …"
+        yield _("%(level)s, %(count)s rows (%(rows)s), %(column)s: %(message)s") % {
+            "level": _("Warning"), "count": len(numbers), "rows": shown,
+            "column": column, "message": message,
+        }  # fmt: skip
 
 
 _CHOICES = {

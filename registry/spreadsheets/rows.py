@@ -21,9 +21,12 @@ from .values import BadValue
 # (a warning); without a __dict__ each takes a third of the memory.
 @dataclass(slots=True)
 class Problem:
-    row: int
+    row: int | None  # None: the file as a whole
     column: str
     message: str
+    # What kind of doubt about the column's meaning, tallied for the whole column
+    # (column_checks.py); "" for most problems.
+    code: str = ""
 
     def as_dict(self) -> dict:
         return {"row": self.row, "column": self.column, "message": str(self.message)}
@@ -38,9 +41,9 @@ class ParsedRow:
     raw: list = field(default_factory=list, repr=False)  # the cells as read
     kind: str = "members"
 
-    def error(self, key: str, message) -> None:
+    def error(self, key: str, message, code: str = "") -> None:
         self.errors.append(
-            Problem(self.number, column_name(key, self.kind), str(message))
+            Problem(self.number, column_name(key, self.kind), str(message), code)
         )
 
     def warn(self, key: str, message) -> None:

@@ -13,8 +13,16 @@ from django.utils.translation import gettext as _
 from registry.text import fold
 
 from . import classifying, decoding, legacy_encodings
+from .column_checks import column_doubts
 from .decoding import Decoding
-from .headers import FIELDS, Header, find_header, missing_required
+from .headers import (
+    CHOSEN,
+    FIELDS,
+    Header,
+    doubt_messages,
+    find_header,
+    missing_required,
+)
 from .member_rows import parse_member_rows
 from .reading import Sheet, UnusableFile, read_workbook
 from .rows import PARSERS, ParsedRow, Problem, column_name
@@ -42,6 +50,9 @@ class Table:
     notes: list[str] = field(default_factory=list)
     rows: list[ParsedRow] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # required columns not found
+    # Problems of the file as a whole (row None): said once, not on every row.
+    file_errors: list[Problem] = field(default_factory=list)
+    file_warnings: list[Problem] = field(default_factory=list)
     # The table's rows as read, (Excel row number, cells), until ``parse`` turns them
     # into ``rows`` (and leaves None in their place).
     data: list[tuple[int, list]] = field(default_factory=list, repr=False)
@@ -54,11 +65,17 @@ class Table:
 
     @property
     def errors(self) -> list[Problem]:
-        return [problem for row in self.rows for problem in row.errors]
+        return [*self.file_errors, *(p for row in self.rows for p in row.errors)]
 
     @property
     def warnings(self) -> list[Problem]:
-        return [problem for row in self.rows for problem in row.warnings]
+        return [*self.file_warnings, *(p for row in self.rows for p in row.warnings)]
+
+    def file_error(self, column: str, message) -> None:
+        self.file_errors.append(Problem(None, column, str(message)))
+
+    def file_warning(self, column: str, message) -> None:
+        self.file_warnings.append(Problem(None, column, str(message)))
 
     @property
     def valid_rows(self) -> list[ParsedRow]:
@@ -96,14 +113,20 @@ class Table:
             # From here the cells live on in each row's ``raw`` only, which an importer
             # may drop once the row can no longer reach the error report.
             self.data[start : start + size] = [None] * len(batch)
+            identity = _IDENTITY_KEYS[self.kind]
             for row in batch:
-                _check_duplicate(row, _IDENTITY_KEYS[self.kind], self._seen)
+                _check_duplicate(row, identity, self._seen)
+                if self.kind == "members" and not row.values.get("cccd"):
+                    _check_same_person(row, self._seen)
                 if self.cell_warnings and row.number in self.cell_warnings:
                     row.warnings.extend(self.cell_warnings[row.number])
             self.rows.extend(batch)
             if on_head is not None and start == 0:
                 on_head(replace(self, rows=self.rows[:HEAD_TABLE_ROWS]), len(self.data))
             yield batch
+        self.file_warnings += column_doubts(
+            self.kind, self.header, FIELDS[self.kind], self.rows
+        )
 
     def columns(self) -> list[dict]:
         """Each column of the file: its label and the field it was taken for."""
@@ -113,6 +136,7 @@ class Table:
                 "label": label,
                 "key": self.header.mapping.get(index, ""),
                 "score": round(self.header.scores.get(index, 0), 2),
+                "confidence": self.header.confidence.get(index, ""),
             }
             for index, label in enumerate(self.header.labels)
             if label
@@ -141,17 +165,22 @@ def read_table(
     *,
     sheet: str | None = None,
     overrides: dict[str, str] | None = None,
+    strict: bool = False,
 ) -> Table:
     """Read and repair a file of ``kind`` and find its table; ``Table.parse`` does the
     rest. ``overrides`` maps a column's folded label to the field the user chose for
     it ("" to ignore the column), and ``"encoding:" + folded label`` to the encoding
-    the user chose for its text ("unicode", "tcvn3" or "vni")."""
+    the user chose for its text ("unicode", "tcvn3" or "vni"). With ``strict``, every
+    one of them must name a column of the table (the command line's choices, not a
+    mapping saved for any file)."""
     fields = FIELDS[kind]
     overrides = overrides or {}
     sheets = read_workbook(data, filename)
     chosen, header, decoded = _choose_sheet(sheets, fields, sheet)
     table = Table(kind, chosen.name, [s.name for s in sheets], header)
-    _apply_overrides(header, overrides)
+    if strict:
+        _check_overrides(header, overrides)
+    decided = _apply_overrides(header, overrides)
     _apply_encoding_choices(chosen, header, decoded, overrides)
     table.encoding = decoded.encoding
     table.notes.extend(_decoding_notes(header, decoded, kind))
@@ -160,6 +189,8 @@ def read_table(
         table.notes.append(
             _("Some text was in decomposed Unicode (NFD) and was normalised to NFC.")
         )
+    for column, message in doubt_messages(header, fields, leave_out=decided):
+        table.file_warning(header.labels[column], message)
     table.missing = [str(f.verbose_name) for f in missing_required(header, fields)]
     table.notes.append(
         _("Header found on row %(row)s of sheet “%(sheet)s”.")
@@ -299,19 +330,45 @@ def _has_nfd(sheet: Sheet) -> bool:
     )
 
 
-def _apply_overrides(header: Header, overrides: dict[str, str]) -> None:
+def _check_overrides(header: Header, overrides: dict[str, str]) -> None:
+    labels = {fold(label) for label in header.labels}
+    unknown = [
+        label.removeprefix(ENCODING_CHOICE)
+        for label in overrides
+        if label.removeprefix(ENCODING_CHOICE) not in labels
+    ]
+    if unknown:
+        raise UnusableFile(
+            _(
+                "The table has no column titled %(unknown)s; its columns are: %(columns)s."
+            )
+            % {
+                "unknown": ", ".join(f"“{label}”" for label in unknown),
+                "columns": ", ".join(f"“{label}”" for label in header.labels if label),
+            }
+        )
+
+
+def _apply_overrides(header: Header, overrides: dict[str, str]) -> set[int]:
+    """The user's choices over the engine's; returns the columns they chose for."""
+    chosen = set()
     for index, label in enumerate(header.labels):
         key = overrides.get(fold(label))
         if key is None:
             continue
+        chosen.add(index)
         for other, other_key in list(header.mapping.items()):
             if key and other_key == key and other != index:
                 del header.mapping[other]
+                chosen.add(other)
         if key:
             header.mapping[index] = key
             header.scores[index] = 1.0
+            header.confidence[index] = CHOSEN
         else:
             header.mapping.pop(index, None)
+            header.confidence.pop(index, None)
+    return chosen
 
 
 def parse_rows(
@@ -383,6 +440,27 @@ def _check_duplicate(row: ParsedRow, identity: tuple[str, ...], seen: dict) -> N
             identity[0],
             _("The same %(column)s is already on row %(row)s of this file.")
             % {"column": column_name(identity[0], row.kind), "row": seen[key]},
+        )
+    else:
+        seen[key] = row.number
+
+
+def _check_same_person(row: ParsedRow, seen: dict) -> None:
+    """People without a CCCD are told apart by name and birth: the same twice in
+    one file would become two members."""
+    born = row.values.get("birth_date") or row.values.get("birth_year")
+    name = row.values.get("full_name")
+    if not name or not born:
+        return
+    key = ("same person", fold(name), born)
+    if key in seen:
+        row.error(
+            "full_name",
+            _(
+                "The same name and birth date as row %(row)s, and no CCCD to tell them "
+                "apart: give their CCCD, or leave out the repeated row."
+            )
+            % {"row": seen[key]},
         )
     else:
         seen[key] = row.number

@@ -14,7 +14,7 @@ from registry.writing import csv_lines, xlsx_bytes
 from . import services
 from .exporting import count, export_rows
 from .forms import ExportForm, UploadForm
-from .headers import FIELDS
+from .headers import CONFIDENCE_NAMES, FIELDS
 from .reading import UnusableFile
 from .reports import template
 
@@ -69,9 +69,14 @@ def import_preview(request, pk):
         if value not in ("", None, False)
     }
     shown = [(key, name) for key, name in fields if key in filled]
+    columns = [
+        column | {"confidence_name": CONFIDENCE_NAMES.get(column.get("confidence"), "")}
+        for column in preview.get("columns", [])
+    ]
     context = {
         "job": job,
         "preview": preview,
+        "columns": columns,
         "fields": fields,
         "shown_names": [name for key, name in shown],
         "shown_rows": [
@@ -87,15 +92,39 @@ def import_preview(request, pk):
 @require_POST
 def import_remap(request, pk):
     job = _job(request, pk)
-    keys = {f.key for f in FIELDS[job.kind]} | {""}
-    choices = {
-        column["label"]: request.POST[f"column-{column['index']}"]
+    names = {f.key: f.verbose_name for f in FIELDS[job.kind]}
+    chosen = [
+        (column["label"], request.POST[f"column-{column['index']}"])
         for column in job.preview.get("columns", [])
-        if request.POST.get(f"column-{column['index']}") in keys
-    }
-    services.remap(job=job, sheet=request.POST.get("sheet", job.sheet), choices=choices)
-    messages.success(request, _("The file is being read again with your choices."))
+        if request.POST.get(f"column-{column['index']}") in names.keys() | {""}
+    ]
+    for key, labels in _taken_twice(chosen).items():
+        messages.error(
+            request,
+            _(
+                "Columns %(columns)s were all given the meaning “%(field)s”; a field "
+                "comes from one column only. Nothing was changed: choose again."
+            )
+            % {
+                "columns": ", ".join(f"“{label}”" for label in labels),
+                "field": names[key],
+            },
+        )
+    if not _taken_twice(chosen):
+        services.remap(
+            job=job, sheet=request.POST.get("sheet", job.sheet), choices=dict(chosen)
+        )
+        messages.success(request, _("The file is being read again with your choices."))
     return redirect("import_preview", pk=job.pk)
+
+
+def _taken_twice(chosen: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """The fields given to more than one column: field → the columns' labels."""
+    labels: dict[str, list[str]] = {}
+    for label, key in chosen:
+        if key:
+            labels.setdefault(key, []).append(label)
+    return {key: found for key, found in labels.items() if len(found) > 1}
 
 
 @login_required

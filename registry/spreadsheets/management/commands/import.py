@@ -1,6 +1,9 @@
 """python manage.py import KIND FILE [--into CODE] [--sheet NAME] [--dry-run]
 [--skip-invalid] [--report OUT.xlsx] [--json] [--user USERNAME]
-[--encoding "HEADER=unicode|tcvn3|vni" …]
+[--map "HEADER=field" …] [--encoding "HEADER=unicode|tcvn3|vni" …]
+
+--map decides what a column means, as the column list of the upload page does:
+"HỌ TÊN=full_name" (a field's key, header or name), "Ghi chú=-" to leave it out.
 
 Exit status: 0 written (or nothing to write), 1 invalid rows stopped the write,
 2 the input is unusable. The same engine as the upload pages.
@@ -14,10 +17,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from registry.models import AccessLog
-from registry.spreadsheets.headers import FIELDS
+from registry.spreadsheets.headers import FIELDS, overrides_from
 from registry.spreadsheets.importing import run_import, without_cycle_collection
 from registry.spreadsheets.reading import UnusableFile
-from registry.spreadsheets.reports import error_report
+from registry.spreadsheets.reports import error_report, has_report, problem_lines
 from registry.spreadsheets.tables import ENCODING_CHOICE, ENCODINGS
 from registry.text import fold
 
@@ -43,6 +46,14 @@ class Command(BaseCommand):
             "--json", action="store_true", help="End with a JSON summary."
         )
         parser.add_argument("--user", help="Act with this account's scope.")
+        parser.add_argument(
+            "--map",
+            action="append",
+            default=[],
+            metavar="HEADER=FIELD",
+            help="What a column means (repeatable): a field's key, or - to leave "
+            "the column out.",
+        )
         parser.add_argument(
             "--encoding",
             action="append",
@@ -70,11 +81,15 @@ class Command(BaseCommand):
                 % {"file": path, "error": error.strerror},
             )
         try:
+            overrides = overrides_from(options["map"], options["kind"])
+        except ValueError as error:
+            return self._unusable(options, str(error))
+        try:
             table, outcome = run_import(
                 data, path.name, options["kind"], into=options["into"], user=user,
                 sheet=options["sheet"], dry_run=options["dry_run"],
-                skip_invalid=options["skip_invalid"],
-                overrides=self._encodings(options["encoding"]),
+                skip_invalid=options["skip_invalid"], strict_overrides=True,
+                overrides=overrides | self._encodings(options["encoding"]),
             )  # fmt: skip
         except UnusableFile as error:
             return self._unusable(options, str(error))
@@ -83,15 +98,19 @@ class Command(BaseCommand):
                 user=user, action=AccessLog.Action.IMPORT, target=f"{options['kind']}: {path.name}",
                 details=outcome.counts(),
             )  # fmt: skip
-        if options["report"] and table.invalid_rows:
+        if options["report"] and has_report(table):
             Path(options["report"]).write_bytes(error_report(table))
         self._summary(outcome, options)
         if outcome.stopped:
-            raise CommandError(
-                _("%(count)s invalid rows: nothing was written.")
-                % {"count": outcome.invalid},
-                returncode=1,
-            )
+            if outcome.invalid:
+                message = _("%(count)s invalid rows: nothing was written.") % {
+                    "count": outcome.invalid
+                }
+            else:
+                message = _(
+                    "A problem of the whole file kept anything from being written."
+                )
+            raise CommandError(message, returncode=1)
 
     def _encodings(self, choices: list[str]) -> dict[str, str]:
         overrides = {}
@@ -119,10 +138,8 @@ class Command(BaseCommand):
     def _summary(self, outcome, options):
         for note in outcome.notes:
             self.stdout.write(note)
-        for problem in outcome.errors:
-            self.stdout.write(
-                _("Row %(row)s, %(column)s: %(message)s") % problem.as_dict()
-            )
+        for line in problem_lines(outcome):
+            self.stdout.write(line)
         self.stdout.write(
             _(
                 "%(rows)s rows: %(created)s new, %(updated)s updated, %(unchanged)s "
