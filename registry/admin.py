@@ -8,7 +8,9 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from . import accounts
 from .fields import UnitCodeField
 from .models import AccessLog, Province, User, Ward
 from .paginators import EstimatedCountPaginator
@@ -159,6 +161,35 @@ class UserAdmin(AllowListedFilters, DjangoUserAdmin):
         ),
     ]
     readonly_fields = ["last_login", "date_joined"]
+    actions = ["unlock", "sign_out_everywhere", "reset_two_factor"]
+
+    @admin.action(description=_("Unlock sign-in (after too many wrong passwords)"))
+    def unlock(self, request, queryset):
+        for user in queryset:
+            accounts.unlock(user)
+        self._done(request, queryset, _("Unlocked"))
+
+    @admin.action(description=_("Sign out everywhere"))
+    def sign_out_everywhere(self, request, queryset):
+        for user in queryset:
+            accounts.sign_out_everywhere(user)
+        self._done(request, queryset, _("Signed out everywhere"))
+
+    @admin.action(description=_("Reset two-factor sign-in (lost phone)"))
+    def reset_two_factor(self, request, queryset):
+        for user in queryset:
+            accounts.reset_two_factor(user)
+        self._done(request, queryset, _("Two-factor sign-in reset"))
+
+    def _done(self, request, queryset, what):
+        count = len(queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "%(what)s: %(count)d account.", "%(what)s: %(count)d accounts.", count
+            )
+            % {"what": what, "count": count},
+        )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "unit":

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from .roles import Role
@@ -19,6 +20,9 @@ class User(AbstractUser):
         blank=True,
     )
     role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.LEADER)
+    # Part of every session's check (get_session_auth_hash): raising it ends all of the
+    # account's sessions at once, for good (registry.services.sign_out_everywhere).
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -39,7 +43,25 @@ class User(AbstractUser):
         # Admin access and superuser status follow the role, so the two can't disagree.
         self.is_superuser = self.role == Role.SYSTEM_ADMIN
         self.is_staff = True
+        if not self.is_active:
+            # A deactivated account's sessions stay ended when it is reactivated.
+            self.session_generation += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {
+                    *kwargs["update_fields"],
+                    "session_generation",
+                }
         super().save(*args, **kwargs)
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django's own hash covers the password only; the generation joins it so that
+        # "sign out everywhere" and deactivation void every session already issued.
+        return salted_hmac(
+            "registry.User.get_session_auth_hash",
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     @property
     def is_system_admin(self):

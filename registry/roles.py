@@ -12,6 +12,10 @@ class Role(models.TextChoices):
     LEADER = "leader", _("Leader (read-only)")
 
 
+# Accounts that sign in with a one-time code as well as the password when
+# settings.TWO_FACTOR_REQUIRED is on: they can change accounts, or the whole province.
+TWO_FACTOR_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.PROVINCIAL})
+
 REFERENCE_MODELS = [
     "unions.unionunit",
     "unions.employer",

@@ -16,8 +16,8 @@ def new_account(**overrides):
     return {
         "username": "canbo_moi",
         "usable_password": "true",
-        "password1": "Mật-khẩu-rất-dài-2025",
-        "password2": "Mật-khẩu-rất-dài-2025",
+        "password1": "Hoa-sen-nở-giữa-đầm-2025",
+        "password2": "Hoa-sen-nở-giữa-đầm-2025",
         "role": Role.UPPER_LEVEL,
         "unit": "cd-kcn",
     } | overrides

@@ -9,11 +9,13 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_a_person_signs_in_with_their_password(leader):
+def test_a_person_signs_in_with_their_password(leader, rf):
     leader.set_password("mat-khau-dai-du-12")
     leader.save()
 
-    user = authenticate(username="lanhdao", password="mat-khau-dai-du-12")
+    user = authenticate(
+        rf.post("/login/"), username="lanhdao", password="mat-khau-dai-du-12"
+    )
 
     assert user == leader
 

@@ -20,6 +20,9 @@ from unions.coverage import triggers as coverage_triggers
 from unions.demo import AS_OF, ROOT_CODE, DemoProvince
 from unions.models import UnionUnit
 
+# Printed by this command and the README for everyone to read: set directly on the demo
+# accounts, past the password rules, which refuse it for any real account
+# (registry.passwords). The demo runs with DEBUG on and two-factor sign-in off.
 DEMO_PASSWORD = "sodoanvien"
 
 # One account per role: username, role, unit code (None: the demo province itself).
@@ -129,7 +132,11 @@ class Command(BaseCommand):
 
     def print_accounts(self):
         self.stdout.write(
-            _("Demo accounts (password: %(password)s):") % {"password": DEMO_PASSWORD}
+            _(
+                "Demo accounts (password: %(password)s; for the demo only: the password "
+                "rules refuse it for real accounts):"
+            )
+            % {"password": DEMO_PASSWORD}
         )
         for user in User.objects.filter(
             username__in=[a[0] for a in DEMO_ACCOUNTS]
