@@ -10,6 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from registry.admin import ScopedModelAdmin
 from registry.audit import log_access
+from registry.edit_conflicts import RefusesStaleEditsAdmin, StaleCheckedModelForm
 from registry.models import AccessLog
 from unions.models import UnionUnit
 
@@ -35,9 +36,10 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(SimpleHistoryAdmin, ScopedModelAdmin):
+class MemberAdmin(RefusesStaleEditsAdmin, SimpleHistoryAdmin, ScopedModelAdmin):
     """People: corrections here; admission, transfer and departure on their own pages."""
 
+    form = StaleCheckedModelForm
     list_display = ["full_name", "born_in", "gender", "masked_cccd", "joined_union_on"]
     list_filter = ["gender"]
     search_fields = ["search_name"]  # folded in get_search_results

@@ -4,6 +4,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registry.edit_conflicts import RefusesStaleEdits
 from registry.models import Province, Ward
 from unions.models import UnionUnit
 
@@ -170,8 +171,10 @@ class AdmitForm(PersonFields):
         return data
 
 
-class MemberForm(forms.ModelForm):
-    """Corrections to a person's record; memberships change through the workflows."""
+class MemberForm(RefusesStaleEdits, forms.ModelForm):
+    """Corrections to a person's record; memberships change through the workflows.
+
+    A save over someone else's newer change is refused (RefusesStaleEdits)."""
 
     confirm_cccd = AdmitForm.base_fields["confirm_cccd"]
     show_confirmation = False

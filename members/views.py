@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -371,6 +372,7 @@ def readmit(request, pk):
 
 @login_required
 @permission_required("members.change_member", raise_exception=True)
+@transaction.atomic  # the record stays locked from the stale-edit check to the save
 def member_edit(request, pk):
     member = get_object_or_404(Member.objects.for_user(request.user), pk=pk)
     form = MemberForm(request.POST or None, instance=member)

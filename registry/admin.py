@@ -4,13 +4,14 @@ from django.contrib import admin
 from django.contrib.admin.exceptions import DisallowedModelAdminLookup
 from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.http import Http404
 from django.template.response import TemplateResponse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from . import accounts
+from .edit_conflicts import RefusesStaleEdits, RefusesStaleEditsAdmin
 from .fields import UnitCodeField
 from .models import AccessLog, Province, User, Ward
 from .paginators import EstimatedCountPaginator
@@ -130,10 +131,15 @@ class ReadOnlyMixin:
         return False
 
 
+class AccountForm(RefusesStaleEdits, UserChangeForm):
+    pass
+
+
 @admin.register(User)
-class UserAdmin(AllowListedFilters, DjangoUserAdmin):
+class UserAdmin(RefusesStaleEditsAdmin, AllowListedFilters, DjangoUserAdmin):
     """Accounts: only a system administrator has the permissions to see this page."""
 
+    form = AccountForm
     list_display = ["username", "full_name", "role", "unit", "is_active", "last_login"]
     list_filter = ["role", "is_active"]
     list_select_related = ["unit"]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportMixin
 
 from registry.admin import AllowListedChangeList, AllowListedFilters, ScopedModelAdmin
+from registry.edit_conflicts import RefusesStaleEditsAdmin, StaleCheckedModelForm
 from registry.text import fold
 
 from . import resources, services
@@ -134,7 +135,7 @@ class UnitMoveInline(HistoryInline):
 
 
 @admin.register(UnionUnit)
-class UnionUnitAdmin(ExportMixin, ScopedModelAdmin):
+class UnionUnitAdmin(RefusesStaleEditsAdmin, ExportMixin, ScopedModelAdmin):
     resource_classes = [resources.UnionUnitResource]
     form = UnionUnitForm
     list_display = [
@@ -370,8 +371,9 @@ class EmployerChangeList(AllowListedChangeList):
 
 
 @admin.register(Employer)
-class EmployerAdmin(ExportMixin, ScopedModelAdmin):
+class EmployerAdmin(RefusesStaleEditsAdmin, ExportMixin, ScopedModelAdmin):
     resource_classes = [resources.EmployerResource]
+    form = StaleCheckedModelForm
     list_display = [
         "tax_code",
         "employer_name",
@@ -449,8 +451,9 @@ class ValidTodayFilter(YesNoFilter):
 
 
 @admin.register(CollectiveAgreement)
-class CollectiveAgreementAdmin(ExportMixin, ScopedModelAdmin):
+class CollectiveAgreementAdmin(RefusesStaleEditsAdmin, ExportMixin, ScopedModelAdmin):
     resource_classes = [resources.CollectiveAgreementResource]
+    form = StaleCheckedModelForm
     list_display = [
         "employer",
         "signed_on",

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from registry.edit_conflicts import LOADED, RefusesStaleEdits
 from registry.fields import UnitCodeField
 from registry.text import clean
 
@@ -22,7 +23,7 @@ def add_service_error(form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
-class UnionUnitForm(forms.ModelForm):
+class UnionUnitForm(RefusesStaleEdits, forms.ModelForm):
     """Found a unit under a parent typed by its code, or change its own details."""
 
     parent = UnitCodeField(
@@ -67,7 +68,9 @@ class UnionUnitForm(forms.ModelForm):
 
     def save_through_services(self) -> UnionUnit:
         details = {
-            name: value for name, value in self.cleaned_data.items() if name != "parent"
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name not in ("parent", LOADED)
         }
         if self.instance._state.adding:
             parent = self.cleaned_data.get("parent")
