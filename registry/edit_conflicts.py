@@ -4,9 +4,11 @@ An edit form carries, signed, the values its fields had when it was opened and t
 time. On saving, the record is read again (locked for the rest of the transaction);
 if a field of the form changed meanwhile, the save is refused and the form shows each
 change, its new value and who made it, if the record's history or the admin log knows.
-Saving again after that keeps the user's version: the form now carries the new values.
+A field only the other person changed takes their value in the form; where both changed
+it, the form keeps this user's value. Saving again then goes through, knowingly.
 """
 
+from copy import copy
 from datetime import datetime
 
 from django import forms
@@ -82,17 +84,43 @@ class RefusesStaleEdits(forms.Form):
             return
         since = datetime.fromisoformat(loaded["at"])
         who = last_changed_by(saved, since)
+        self.data = self.data.copy()
         for name in changed:
             value = displayed(saved, name)
             self.edit_conflicts.append((self.fields[name].label, value))
-            self.add_error(
-                name,
-                _("Changed meanwhile to: %(value)s") % {"value": value},
-            )
+            if self.left_as_loaded(name, saved, loaded["values"]):
+                # Only the other person changed it: their value goes into the form.
+                self.show_value(name, getattr(saved, name))
+                message = _("Changed meanwhile to: %(value)s (now in the form).")
+            else:
+                message = _(
+                    "Changed meanwhile to: %(value)s. The form keeps your value: "
+                    "save again to keep it."
+                )
+            self.add_error(name, message % {"value": value})
         # Saving again now keeps this user's version, knowingly.
-        self.data = self.data.copy()
         self.data[self.add_prefix(LOADED)] = self.sign(now)
         raise ValidationError(conflict_message(who), code="edit_conflict")
+
+    def left_as_loaded(self, name, saved, loaded: dict) -> bool:
+        """Whether this user sent ``name`` back as it was when the form was opened."""
+        if name not in self.cleaned_data:
+            return False
+        probe = copy(saved)
+        saved._meta.get_field(name).save_form_data(probe, self.cleaned_data[name])
+        return snapshot(probe, [name])[name] == loaded.get(name)
+
+    def show_value(self, name, value):
+        """Draw the form again with ``value`` in field ``name``."""
+        field, key = self.fields[name], self.add_prefix(name)
+        if isinstance(field.widget, forms.CheckboxInput):
+            if value:
+                self.data[key] = "on"
+            else:
+                self.data.pop(key, None)
+            return
+        shown = field.widget.format_value(field.prepare_value(value))
+        self.data[key] = "" if shown is None else shown
 
 
 def conflict_message(who) -> str:
@@ -100,16 +128,15 @@ def conflict_message(who) -> str:
         user, at = who
         return _(
             "%(user)s saved this record at %(time)s, after you opened it. Your changes "
-            "are not saved. Their values are shown under the fields they changed: check "
-            "them, then save again to keep yours."
+            "are not saved yet. What they changed is shown under each field: check it, "
+            "then save again."
         ) % {
             "user": user.get_full_name() or user.get_username(),
             "time": formats.date_format(timezone.localtime(at), "H:i d/m/Y"),
         }
     return _(
-        "Someone saved this record after you opened it. Your changes are not saved. "
-        "The new values are shown under the fields that changed: check them, then "
-        "save again to keep yours."
+        "Someone saved this record after you opened it. Your changes are not saved "
+        "yet. What changed is shown under each field: check it, then save again."
     )
 
 

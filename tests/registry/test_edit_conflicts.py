@@ -87,18 +87,36 @@ def test_the_second_save_of_a_member_is_refused_with_the_first_change_shown(
     assert (member.phone, member.address) == ("0988777666", "Thôn 1")
     assert "Hùng đã lưu hồ sơ này lúc" in response.text
     assert response.context["form"].errors["phone"] == [
-        "Người khác vừa sửa thành: 0988777666"
+        "Người khác vừa sửa thành: 0988777666 (đã đưa vào biểu mẫu)."
     ]
 
 
-def test_saving_again_after_the_refusal_keeps_the_second_version(two_officers, member):
+def test_saving_again_after_the_refusal_keeps_both_changes(two_officers, member):
     lan, hung = two_officers
     url = reverse("members:member_edit", args=[member.pk])
     lans_form = posted(lan.get(url).context["form"])
     hung.post(url, posted(hung.get(url).context["form"]) | {"phone": "0988777666"})
     refused = lan.post(url, lans_form | {"address": "Thôn 2"})
 
-    lan.post(url, posted(refused.context["form"]) | {"address": "Thôn 2"})
+    lan.post(url, posted(refused.context["form"]))
+
+    member.refresh_from_db()
+    assert (member.phone, member.address) == ("0988777666", "Thôn 2")
+
+
+def test_when_both_change_one_field_the_form_keeps_the_second_value(
+    two_officers, member
+):
+    lan, hung = two_officers
+    url = reverse("members:member_edit", args=[member.pk])
+    lans_form = posted(lan.get(url).context["form"])
+    hung.post(url, posted(hung.get(url).context["form"]) | {"address": "Thôn 3"})
+    refused = lan.post(url, lans_form | {"address": "Thôn 2"})
+    assert "Biểu mẫu giữ giá trị của bạn" in refused.text
+    member.refresh_from_db()
+    assert member.address == "Thôn 3"
+
+    lan.post(url, posted(refused.context["form"]))
 
     member.refresh_from_db()
     assert member.address == "Thôn 2"
