@@ -44,6 +44,13 @@ OTHER_GENDER_TICKED = _(
     "was not taken from it."
 )
 BOTH_TICKED = _("Both the “Nam” and the “Nữ” tick columns are filled.")
+NAME_SUFFIX = _("“%(suffix)s” after the name was left out of it; stored as %(name)s.")
+JOINED_YEAR_ONLY = _(
+    "Only the year of joining is known (%(value)s); stored as %(date)s."
+)
+JOINED_MONTH_ONLY = _(
+    "Only the month of joining is known (%(value)s); stored as %(date)s."
+)
 # Codes of the row problems that also say something about their column's meaning;
 # column_checks.py sums them up for the whole column.
 FOREIGN_NAME, GENDER_TICK = "foreign_name", "gender_tick"
@@ -75,13 +82,17 @@ def _checked(parser, value, **kwargs) -> tuple:
         return None, str(error)
 
 
-def _name(cell) -> tuple[str, str, bool, bool]:
+def _name(cell) -> tuple[str, str, bool, bool, str]:
     """(the cell as text, the name as stored, whether it was all capitals, whether it
-    has letters of another script)."""
+    has letters of another script, what followed the name and was left out). The
+    name is stored as Member stores it (``normalise_name``), so that a second import
+    finds it unchanged."""
     raw = values.text(cell)
-    cleaned = values.name(raw)
+    written, suffix = values.name_and_suffix(raw)
+    cleaned = member_text.normalise_name(written)
     foreign = not raw.isascii() and _NOT_LATIN.search(raw) is not None
-    return raw, cleaned, bool(raw) and raw.isupper() and cleaned != raw, foreign
+    capitals = bool(written) and written.isupper() and cleaned != written
+    return raw, cleaned, capitals, foreign, suffix
 
 
 def _id_number(cell) -> tuple[str, str, str | None, bool]:
@@ -128,8 +139,9 @@ def _birth(cell) -> tuple:
     return _checked(values.parse_date, cell, allow_year=True)
 
 
-def _date(cell) -> tuple:
-    return _checked(values.parse_date, cell)
+def _date_or_part(cell) -> tuple:
+    """((the date, YEAR / MONTH / ""), None), or (None, the message)."""
+    return _checked(values.date_or_part, cell)
 
 
 def _gender(cell) -> tuple:
@@ -181,6 +193,11 @@ class _Messages:
         self.not_vietnamese = str(NOT_VIETNAMESE)
         self.other_gender_ticked = str(OTHER_GENDER_TICKED)
         self.both_ticked = str(BOTH_TICKED)
+        self.name_suffix = str(NAME_SUFFIX)
+        self.joined_part = {
+            values.YEAR: str(JOINED_YEAR_ONLY),
+            values.MONTH: str(JOINED_MONTH_ONLY),
+        }
 
 
 def parse_member_rows(
@@ -206,7 +223,7 @@ def parse_member_rows(
         "email": column("email", _email),
         "ethnicity": column("ethnicity", _ethnicity),
         "is_party_member": column("is_party_member", _yes_no),
-        "joined_on": column("joined_on", _date),
+        "joined_on": column("joined_on", _date_or_part),
         "unit_code": column("unit_code", values.code),
     }
     for key in ("religion", "education", "job", "address", "card_number"):
@@ -216,6 +233,7 @@ def parse_member_rows(
         cells[f"{key}_cell"] = column(key)
     for key in ("family_part", "given_part", "male_mark", "female_mark"):
         cells[key] = column(key)
+    cells["joined_on_cell"] = column("joined_on")
     keys = list(cells)
     messages = _Messages()
     return [
@@ -240,11 +258,7 @@ def _member_row(number: int, cells: dict, say: _Messages) -> ParsedRow:
     email = _taken(row, cells, "email", "")
     ethnicity = _taken(row, cells, "ethnicity", "")
     is_party_member = _taken(row, cells, "is_party_member", None)
-    joined_on, error = cells["joined_on"]
-    if error:
-        row.error("joined_on", error)
-    elif joined_on is None:
-        row.error("joined_on", say.joined_missing)
+    joined_on = _joined_on(row, cells, say)
     if full_name == "":
         row.error("full_name", say.name_missing)
     if cccd:
@@ -283,19 +297,42 @@ def _taken(row: ParsedRow, cells: dict, key: str, default):
     return value
 
 
+def _joined_on(row: ParsedRow, cells: dict, say: _Messages) -> date | None:
+    """The date of joining; a year or a month alone is its first day, with a word."""
+    found, error = cells["joined_on"]
+    if error:
+        row.error("joined_on", error)
+        return None
+    joined_on, part = found
+    if joined_on is None:
+        row.error("joined_on", say.joined_missing)
+    elif part:
+        row.warn(
+            "joined_on",
+            say.joined_part[part]
+            % {
+                "value": values.text(cells["joined_on_cell"]),
+                "date": joined_on.strftime("%d/%m/%Y"),
+            },
+        )
+    return joined_on
+
+
 def _full_name(row: ParsedRow, cells: dict, say: _Messages) -> str | None:
     """The name as stored; None when it cannot be (the error is on the row)."""
-    raw, cleaned, capitals, foreign = cells["full_name"]
+    raw, cleaned, capitals, foreign, suffix = cells["full_name"]
     key = "full_name"
     if not raw and (cells["family_part"] or cells["given_part"]):
         parts = (values.text(cells["family_part"]), values.text(cells["given_part"]))
-        raw, cleaned, capitals, foreign = _name(
+        raw, cleaned, capitals, foreign, suffix = _name(
             " ".join(part for part in parts if part)
         )
         key = "family_part" if cells["family_part"] else "given_part"
     if foreign:
         row.error(key, say.not_vietnamese % {"value": raw}, FOREIGN_NAME)
         return None
+    if suffix:
+        row.warn(key, say.name_suffix % {"suffix": suffix, "name": cleaned})
     if capitals:
         row.warn("full_name", say.capitals % {"name": cleaned})
     return cleaned
