@@ -5,10 +5,11 @@ Member lists kept for years mix cells typed in TCVN3 or VNI fonts with cells ret
 in Unicode, so no encoding holds for a whole sheet. A cell is converted when a legacy
 reading of it is more Vietnamese than the text as typed (legacy_encodings.readings);
 when both read as valid Vietnamese ("Tô Lâm" is "Tụ Lõm" in TCVN3), the cell's font
-decides, and the decoder says so: a cell that is valid as typed is never changed, nor
-kept against its column's other cells, without a doubt on record (``Doubt``), which
-the table turns into a warning on the row. The user may then choose the column's
-encoding (``apply_choice``).
+decides; without one, the cell is kept as typed, or, when its column holds no other
+text to go by (a header over a column of numbers), it follows its row. A cell valid
+as typed is never changed, nor kept against the cells around it, without a doubt on
+record (``Doubt``), which the table turns into a warning on the row. The user may
+then choose the column's encoding (``apply_choice``).
 
 A sheet without legacy marks or fonts is left alone after one look at its text.
 Nothing here touches the ORM.
@@ -67,8 +68,7 @@ def decode(sheet: Sheet) -> Decoding:
         return decoding
     fonts = sheet.legacy_fonts()
     verdicts = []
-    clear: dict[int, Counter] = {}  # column → encoding → cells plainly legacy
-    clear_in_font: Counter = Counter()  # column → of those, cells in a legacy font
+    columns, rows = _Evidence(), _Evidence()
     for r, row in enumerate(sheet.rows):
         for c, cell in enumerate(row):
             if cell.__class__ is not str or not legacy.may_be_legacy(cell):
@@ -80,23 +80,47 @@ def decode(sheet: Sheet) -> Decoding:
             verdicts.append((r, c, font, verdict))
             kind, reading, _others = verdict
             if kind == "legacy":
-                clear.setdefault(c, Counter())[reading.encoding] += 1
-                clear_in_font[c] += bool(font)
+                columns.add(c, reading.encoding, font)
+                rows.add(r, reading.encoding, font)
     for r, c, font, verdict in verdicts:
-        column = clear.get(c, Counter())
-        _apply(sheet, decoding, r, c, font, verdict, column, clear_in_font[c])
+        around = columns.of(c) or rows.of(r, from_row=True)
+        _apply(sheet, decoding, r, c, font, verdict, around)
     return decoding
+
+
+class _Evidence:
+    """The plainly legacy cells of each column (or row), by encoding, and how many of
+    them are in a legacy font."""
+
+    def __init__(self):
+        self.cells: dict[int, Counter] = {}
+        self.in_font: Counter = Counter()
+
+    def add(self, key: int, encoding: str, font: str | None) -> None:
+        self.cells.setdefault(key, Counter())[encoding] += 1
+        self.in_font[key] += bool(font)
+
+    def of(self, key: int, *, from_row: bool = False) -> tuple[str, bool, bool] | None:
+        """(the encoding most of them are in, whether most are in a legacy font,
+        ``from_row``)."""
+        cells = self.cells.get(key)
+        if not cells:
+            return None
+        in_font = self.in_font[key] * 2 >= cells.total()
+        return cells.most_common(1)[0][0], in_font, from_row
 
 
 def _verdict(text: str, font_encoding: str | None):
     """("legacy", the reading to take, ()) for a cell plainly legacy;
-    ("both", None, the valid legacy readings) for one valid both ways; else None."""
+    ("both", None, the valid legacy readings) for one valid both ways; else None.
+    A legacy reading is taken when it reads better and holds more syllables, or is
+    Vietnamese where the text as typed is not."""
     typed, *others = legacy.readings(text)
     better = [
         r
         for r in others
-        if r.score > typed.score and r.syllables > typed.syllables
-        and r.text != typed.text
+        if r.text != typed.text and r.score > typed.score
+        and (r.syllables > typed.syllables or r.is_vietnamese > typed.is_vietnamese)
     ]  # fmt: skip
     if better:
         best = max(r.score for r in better)
@@ -112,16 +136,17 @@ def _verdict(text: str, font_encoding: str | None):
 
 def _apply(
     sheet: Sheet, decoding: Decoding, r: int, c: int, font: str | None, verdict,
-    column: Counter, in_font: int,
+    around: tuple[str, bool, bool] | None,
 ) -> None:  # fmt: skip
+    """Decide one cell. ``around``: the evidence of its column, or of its row when
+    the column holds no legacy text (a header cell over a column of numbers)."""
     kind, reading, others = verdict
     typed = sheet.rows[r][c]
     font_encoding = legacy.encoding_of_font(font or "")
     if kind == "legacy":
-        if len(others) > 1 and reading.encoding != font_encoding and column:
-            # TCVN3 and VNI read equally well: the column's other cells decide.
-            majority = column.most_common(1)[0][0]
-            reading = next((o for o in others if o.encoding == majority), reading)
+        if len(others) > 1 and reading.encoding != font_encoding and around:
+            # TCVN3 and VNI read equally well: the cells around decide.
+            reading = next((o for o in others if o.encoding == around[0]), reading)
         _convert(sheet, decoding, r, c, reading)
         return
     by_encoding = {o.encoding: o for o in others}
@@ -132,15 +157,17 @@ def _apply(
             Doubt(r, c, reading.encoding, typed, reading.text, True, font or "")
         )
         return
-    majority = column.most_common(1)[0][0] if column else None
-    if majority not in by_encoding:
+    if around is None or around[0] not in by_encoding:
         return
-    # The column's legacy cells carry a legacy font and this one does not: the fonts
-    # tell the retyped cells apart, and this one was retyped.
-    told_apart_by_font = font is not None and in_font * 2 >= sum(column.values())
-    if not told_apart_by_font:
-        reading = by_encoding[majority]
-        decoding.doubts.append(Doubt(r, c, majority, typed, reading.text, False))
+    encoding, in_legacy_fonts, from_row = around
+    if font is not None and in_legacy_fonts:
+        return  # the legacy cells around have a legacy font and this one has not
+    reading = by_encoding[encoding]
+    if from_row:
+        # Nothing else in the column to go by (a header over numbers): the cell
+        # follows its row.
+        _convert(sheet, decoding, r, c, reading)
+    decoding.doubts.append(Doubt(r, c, encoding, typed, reading.text, from_row))
 
 
 def _convert(sheet: Sheet, decoding: Decoding, r: int, c: int, reading) -> None:

@@ -303,7 +303,13 @@ def _doubts(header: Header, decoded: Decoding, kind: str) -> dict[int, list[Prob
             "typed": doubt.typed, "converted": doubt.converted, "font": doubt.font,
             "encoding": _ENCODING_NAMES[doubt.encoding],
         }  # fmt: skip
-        if doubt.is_converted:
+        if doubt.is_converted and not doubt.font:
+            message = _(
+                "“%(typed)s” reads as Vietnamese both as typed and in %(encoding)s, "
+                "the encoding of the other old cells of its row; it was read as "
+                "“%(converted)s”."
+            )
+        elif doubt.is_converted:
             message = _(
                 "“%(typed)s” reads as Vietnamese both as typed and in %(encoding)s; its "
                 "font %(font)s is a %(encoding)s font, so it was read as “%(converted)s”."

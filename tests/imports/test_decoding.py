@@ -93,6 +93,17 @@ def test_without_fonts_a_cell_valid_both_ways_is_kept_with_a_warning():
     assert any("Họ và tên" in note and "both" in note for note in table.notes)
 
 
+def test_a_header_valid_both_ways_over_numbers_follows_its_row():
+    # "Sè CCCD" is "Số CCCD" in TCVN3, and also valid Vietnamese as typed.
+    rows = [["Hä vµ tªn", "Sè CCCD (12 sè)", "Ngµy kÕt n¹p"],
+            ["NguyÔn V¨n Hïng", "001090012345", "01/01/2020"]]  # fmt: skip
+
+    table = parse_file(files.csv_bytes(rows), "list.csv", "members")
+
+    assert table.rows[0].values["cccd"] == "001090012345"
+    assert table.header.labels[1] == "Số CCCD (12 số)"
+
+
 def test_the_user_may_choose_the_encoding_of_a_column():
     rows = [HEADER, ["NguyÔn V¨n Hïng", "01/01/2020"], ["Tô Lâm", "01/01/2020"]]
 
