@@ -11,7 +11,7 @@ from operator import itemgetter
 
 from django.utils.translation import gettext_lazy as _
 
-from registry.text import fold
+from registry.text import clean, fold
 
 MIN_MATCH = 0.3  # below this a label is not taken to mean the field
 
@@ -723,11 +723,13 @@ CHANGE_IT = _("If that is wrong, choose the right meaning in the column list.")
 
 
 def _as_label(value) -> str:
+    """A header cell as one line of NFC text (Windows-1258 and NFD files decompose
+    their letters, and the title rules compare words with their marks)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).split())
+    return clean(str(value))
 
 
 def _is_header_like(row: list) -> bool:

@@ -181,7 +181,10 @@ def _fill_merged(rows: list[list], merged) -> None:
 
 
 def _read_csv(data: bytes, filename: str) -> Sheet:
-    for encoding in ("utf-8-sig", "utf-16"):
+    # UTF-16 only with its byte order mark: almost any even number of bytes decodes
+    # as UTF-16, a Windows-1258 file's too.
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    for encoding in ("utf-16",) if utf16 else ("utf-8-sig",):
         try:
             content = data.decode(encoding)
             break

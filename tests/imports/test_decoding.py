@@ -10,7 +10,7 @@ from registry.spreadsheets import decoding
 from registry.spreadsheets.reading import Sheet
 from registry.spreadsheets.tables import parse_file
 
-from . import files
+from . import files, messy
 
 HEADER = ["Hä vµ tªn", "Ngµy kÕt n¹p"]
 
@@ -179,3 +179,19 @@ def test_a_malformed_encoding_choice_exits_2(run_command, write_file):
     result = run_command("import", "members", path, "--encoding", "Họ và tên=latin")
 
     assert result.code == 2
+
+
+def test_a_windows_1258_csv_keeps_the_two_row_nam_nu_header():
+    # Windows-1258 writes "Nữ" as "Nư" and a combining tilde.
+    text = (
+        'STT,Họ và tên,"Ngày, tháng, năm sinh",,Ngày vào công đoàn\r\n'
+        ",,Nam,Nư\u0303,\r\n"
+        "1,Lê Thị Hoa,,08/03/1990,01/05/2015\r\n"
+    )
+
+    table = parse_file(messy.to_cp1258(text), "list.csv", "members")
+
+    assert (table.rows[0].values["gender"], table.rows[0].values["full_name"]) == (
+        "F",
+        "Lê Thị Hoa",
+    )
