@@ -19,6 +19,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from registry.text import clean
+
 from .headers import Header, is_column_numbers
 from .reading import Sheet
 
@@ -219,7 +221,7 @@ def _lower(text: str) -> str:
 
 
 def _first_text(row: list) -> str:
-    texts = [" ".join(str(c).split()) for c in row if c not in _EMPTY]
+    texts = [clean(str(c)) for c in row if c not in _EMPTY]
     text = next(
         (t for t in texts if not t.replace(".", "").isdigit()
          and not _GROUP_NUMBER.match(t.lower())),

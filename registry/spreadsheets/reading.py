@@ -15,6 +15,7 @@ import csv
 import io
 import re
 import zipfile
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
@@ -192,14 +193,30 @@ def _read_csv(data: bytes, filename: str) -> Sheet:
             continue
     else:
         content = data.decode("cp1258", errors="replace")
-    try:
-        dialect = csv.Sniffer().sniff(content[:65536], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    rows = [list(row) for row in csv.reader(io.StringIO(content), dialect)]
+    rows = [
+        list(row)
+        for row in csv.reader(io.StringIO(content), delimiter=_delimiter(content))
+    ]
     if not any(any(cell.strip() for cell in row) for row in rows):
         raise UnusableFile(_("The file is empty."))
     return Sheet(name=filename.rsplit("/", 1)[-1] or "CSV", rows=rows)
+
+
+def _delimiter(content: str) -> str:
+    """The delimiter that cuts the first lines into the most columns, most often:
+    a title line, or a footer's "Kỳ Anh, ngày …", must not make a ";" file read as
+    a "," one (csv.Sniffer's mistake)."""
+    head = content[:65536].splitlines()[:50]
+    best, best_score = ",", 0
+    for delimiter in (",", ";", "\t"):
+        widths = Counter(len(row) for row in csv.reader(head, delimiter=delimiter))
+        widths.pop(1, None)
+        widths.pop(0, None)
+        if widths:
+            width, count = max(widths.items(), key=lambda item: item[1] * item[0])
+            if width * count > best_score:
+                best, best_score = delimiter, width * count
+    return best
 
 
 # --- Fonts ---------------------------------------------------------------------------
