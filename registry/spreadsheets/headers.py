@@ -630,21 +630,32 @@ def _contains(tokens: tuple[str, ...], part: tuple[str, ...]) -> bool:
     return any(tokens[i : i + size] == part for i in range(len(tokens) - size + 1))
 
 
-def _beside_relation(labels: list[str]) -> set[int]:
-    """The columns next to a "Quan hệ" column: a relative's name, birth year, …"""
+def _beside_relation(labels: list[str], fields: list[Field]) -> set[int]:
+    """The columns next to a "Quan hệ" column: a relative's name, birth year, …;
+    on its right, every column of a person's field up to the first that is not
+    ("Quan hệ | HỌ TÊN | Năm sinh | Lý do": the relative's name and birth year)."""
     relation = {
         column
         for column, label in enumerate(labels)
         if fold(label).startswith(_RELATION)
     }
-    return {column + step for column in relation for step in (-1, 1)} - relation
+    beside = {column - 1 for column in relation}
+    for column in relation:
+        after = column + 1
+        beside.add(after)
+        while after + 1 < len(labels) and _PERSON_KEYS & match_label(
+            labels[after + 1], fields
+        ).keys():
+            after += 1
+            beside.add(after)
+    return beside - relation
 
 
 def assign(labels: list[str], fields: list[Field]) -> Header:
     """Each field to at most one column: unqualified before qualified, whole wordings
     before parts, then the leftmost column. Every choice the engine was not sure of
     (several columns for one field, a part of a title, a qualified title) is a Doubt."""
-    beside_relation = _beside_relation(labels)
+    beside_relation = _beside_relation(labels, fields)
     candidates = []
     for column, label in enumerate(labels):
         for key, match in match_label(label, fields).items():
