@@ -416,6 +416,9 @@ class Membership(models.Model):
         default=StartReason.ADMITTED,
     )
     card_number = models.CharField(_("member card number"), max_length=30, blank=True)
+    # The "Ghi chú" of the union's own list: a note of this union about the person
+    # while here, which does not follow them to the next union.
+    notes = models.CharField(_("notes"), max_length=255, blank=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
     leave_reason = models.CharField(
         _("reason for leaving"), max_length=20, choices=LeaveReason, blank=True

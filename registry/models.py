@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
@@ -125,6 +126,7 @@ class AccessLog(models.Model):
         VIEW_MEMBER = "view_member", _("Viewed a member's record")
         EXPORT = "export", _("Exported a list")
         IMPORT = "import", _("Imported a file")
+        UNDO_IMPORT = "undo_import", _("Undid an import")
 
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
@@ -154,6 +156,20 @@ class AccessLog(models.Model):
         return f"{self.at:%d/%m/%Y %H:%M} {self.user} {self.get_action_display()}"
 
 
+class ImportJobQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The user's own imports, and those of accounts in units below the user's
+        (an officer above may look at them and undo them)."""
+        if user.is_system_admin:
+            return self
+        if not user.is_authenticated or not user.is_active or user.unit_id is None:
+            return self.none()
+        below = Q(user__unit__path__startswith=user.unit.path) & ~Q(
+            user__unit_id=user.unit_id
+        )
+        return self.filter(Q(user=user) | below)
+
+
 class ImportJob(models.Model):
     """One uploaded file on its way in: kept in the database, not on one server's disk,
     so the preview, the confirmation and the background worker may run anywhere."""
@@ -165,6 +181,7 @@ class ImportJob(models.Model):
         DONE = "done", _("Done")
         STOPPED = "stopped", _("Stopped: invalid rows")
         FAILED = "failed", _("Failed")
+        UNDONE = "undone", _("Undone")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -186,6 +203,9 @@ class ImportJob(models.Model):
     sheet = models.CharField(_("sheet"), max_length=100, blank=True)
     overrides = models.JSONField(_("column choices"), default=dict, blank=True)
     skip_invalid = models.BooleanField(_("skip invalid rows"), default=False)
+    start_today = models.BooleanField(
+        _("new members admitted as of the import's day"), default=False
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status, default=Status.PREVIEW
     )
@@ -196,6 +216,17 @@ class ImportJob(models.Model):
     error_report = models.BinaryField(_("error report"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("undone by"),
+    )
+
+    objects = ImportJobQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -215,6 +246,7 @@ class ImportJob(models.Model):
             self.Status.DONE,
             self.Status.STOPPED,
             self.Status.FAILED,
+            self.Status.UNDONE,
         )
 
 

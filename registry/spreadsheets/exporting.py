@@ -64,19 +64,19 @@ def _members(*, unit, user, day) -> Iterator[list]:
             "member__gender", "member__ethnicity", "member__religion", "member__cccd",
             "member__phone", "member__email", "member__education", "member__job",
             "member__joined_union_on", "card_number", "member__is_party_member",
-            "unit__code",
+            "unit__code", "notes",
         )
     )  # fmt: skip
     for number, row in enumerate(memberships.iterator(chunk_size=CHUNK), 1):
         (name, born_on, born_in, gender, ethnicity, religion, cccd, phone, email,
-         education, job, joined_on, card, is_party, code) = row  # fmt: skip
+         education, job, joined_on, card, is_party, code, notes) = row  # fmt: skip
         if not sensitive:
             ethnicity = religion = cccd = phone = ""
             is_party = False
         yield [
             number, name, born_on or born_in, GENDERS.get(gender, ""), ethnicity,
             religion, cccd or "", phone, email, education, job, joined_on, card,
-            "x" if is_party else "", code, "",
+            "x" if is_party else "", code, notes,
         ]  # fmt: skip
 
 

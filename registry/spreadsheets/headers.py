@@ -643,9 +643,10 @@ def _beside_relation(labels: list[str], fields: list[Field]) -> set[int]:
     for column in relation:
         after = column + 1
         beside.add(after)
-        while after + 1 < len(labels) and _PERSON_KEYS & match_label(
-            labels[after + 1], fields
-        ).keys():
+        while (
+            after + 1 < len(labels)
+            and _PERSON_KEYS & match_label(labels[after + 1], fields).keys()
+        ):
             after += 1
             beside.add(after)
     return beside - relation

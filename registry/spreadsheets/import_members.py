@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Member, Membership, StartReason
+from members.services import check_joining
 from registry import bulk
 from unions.coverage.triggers import tally_later
 from unions.models import UnionUnit
@@ -30,17 +31,18 @@ from .member_checks import (
     PARSED,
     DerivedNames,
     FieldChecks,
-    check_card,
+    check_membership_fields,
     check_new_member,
 )
 from .planning import Importer, Plan, Progress, Run, chunks, refuse
 from .rows import ParsedRow, column_name
 from .tables import Table
 
-HISTORY_REASON = "import"
 BATCH = 5000  # rows parsed, checked and written at a time
 # What a current member's row is compared with, in this order.
 _CURRENT = [*MEMBER_FIELDS, "joined_union_on"]
+# What a row gives the membership rather than the person: only a filled cell changes it.
+MEMBERSHIP_FIELDS = ("card_number", "notes")
 
 
 class MemberImporter(Importer):
@@ -51,7 +53,12 @@ class MemberImporter(Importer):
         the writer has the connection meanwhile; if a row turns out invalid, the
         caller rolls back what was written (``Run.stops``)."""
         plan = Plan()
-        new_members = NewMembers(len(table.data), user=self.user) if run.write else None
+        self._run = run
+        new_members = (
+            NewMembers(len(table.data), user=self.user, reason=run.reason)
+            if run.write
+            else None
+        )
         self._look_up(table)
         self._check_columns(table)
         invalid = bool(table.file_errors)
@@ -78,9 +85,40 @@ class MemberImporter(Importer):
             )
         for row, unit, membership in self._load(self._changed):
             self._plan_update(plan, row, unit, membership)
+        self._say_backdated(table, plan)
         if run.write and not run.stops(table):
             self._write_updates(plan.update)
         return plan
+
+    def _say_backdated(self, table: Table, plan: Plan) -> None:
+        """New memberships dated before today change the figures of past dates (and
+        count as admissions then): said once for the file, with the choice."""
+        starts = [started_on for _v, _unit, started_on, _names in plan.create]
+        past = [day for day in starts if day < self.today]
+        plan.backdated = len(past)
+        plan.earliest_start = min(past, default=None)
+        if self._run.start_today and plan.create:
+            table.notes.append(
+                _(
+                    "The %(count)s new members are admitted as of today, %(today)s; "
+                    "the joining date of the file is kept as the day each joined "
+                    "the union."
+                )
+                % {"count": len(plan.create), "today": f"{self.today:%d/%m/%Y}"}
+            )
+        elif past:
+            # A note, not a warning on the file: most registers are of people who
+            # joined long ago, and nothing is wrong with the file.
+            table.notes.append(
+                _(
+                    "%(count)s new members joined before today, the earliest on "
+                    "%(day)s: their memberships will start on those dates, so the "
+                    "figures of those past dates change and count them as admitted "
+                    "then. To leave the past figures as they are, choose to admit "
+                    "them as of today (the joining date of the file is kept)."
+                )
+                % {"count": len(past), "day": f"{plan.earliest_start:%d/%m/%Y}"}
+            )
 
     def _check(self, rows: list[ParsedRow], plan: Plan) -> None:
         """Check rows against the register; known people whose row differs wait in
@@ -195,7 +233,7 @@ class MemberImporter(Importer):
 
     def _current_memberships(self, cccds: set[str]) -> dict[str, "_Current"]:
         """Open memberships of the file's CCCDs, as plain tuples."""
-        fields = ["member__cccd", "pk", "unit_id", "card_number"]
+        fields = ["member__cccd", "pk", "unit_id", *MEMBERSHIP_FIELDS]
         fields += [f"member__{name}" for name in _CURRENT]
         open_memberships = Membership.objects.filter(
             left_on__isnull=True, member__cccd__in=bulk.many(cccds)
@@ -246,10 +284,19 @@ class MemberImporter(Importer):
         try:
             fields.check(v)
             started_on = check_new_member(v, unit=unit, today=self.today)
+            if self._run.start_today:
+                started_on = self._admitted_today(v, unit)
         except ValidationError as error:
             refuse(row, "full_name", error)
             return
         plan.create.append((v, unit.pk, started_on, self.derived(v["full_name"])))
+
+    def _admitted_today(self, v: dict, unit) -> date:
+        """The start of a membership admitted today: the union takes members today."""
+        return check_joining(
+            birth_date=v["birth_date"], birth_year=v["birth_year"], unit=unit,
+            joined_on=self.today, today=self.today,
+        )  # fmt: skip
 
     def _plan_update(self, plan: Plan, row: ParsedRow, unit, membership) -> None:
         if membership.unit_id != unit.pk:
@@ -265,39 +312,52 @@ class MemberImporter(Importer):
         member = membership.member
         v = row.values
         changes = _changes(v, [getattr(member, name) for name in _CURRENT])
-        card_changed = v["card_number"] and v["card_number"] != membership.card_number
-        if not changes and not card_changed:
+        held = [getattr(membership, name) for name in MEMBERSHIP_FIELDS]
+        membership_changes = _membership_changes(v, held)
+        if not changes and not membership_changes:
             plan.unchanged += 1
             return
+        if "full_name" in changes:
+            row.warn(
+                "full_name",
+                _("The register has this person as %(old)s; the name becomes %(new)s.")
+                % {"old": member.full_name, "new": changes["full_name"]},
+            )
         for name, value in changes.items():
             setattr(member, name, value)
+        # A corrected name is split into its parts afresh, as the edit page does.
+        member.set_derived_fields()
         exclude = [f.name for f in Member._meta.fields if f.name in PARSED]
         try:
             member.clean_fields(exclude=exclude)
             member.clean()
-            check_card(v["card_number"])
+            check_membership_fields(v)
         except ValidationError as error:
             refuse(row, "full_name", error)
             return
         member.set_derived_fields()
-        if card_changed:
-            membership.card_number = v["card_number"]
-        plan.update.append((member, membership, bool(changes), bool(card_changed)))
+        for name, value in membership_changes.items():
+            setattr(membership, name, value)
+        plan.update.append(
+            (member, membership, bool(changes), bool(membership_changes))
+        )
 
     # --- Writing ---------------------------------------------------------------------------
 
     def _write_updates(self, updates: list) -> None:
         members = [member for member, _, changed, _ in updates if changed]
-        memberships = [membership for _, membership, _, card in updates if card]
+        memberships = [membership for _, membership, _, held in updates if held]
         Member.objects.bulk_update(
             members, [*_CURRENT, *DERIVED_FIELDS[1:]], batch_size=bulk.BATCH_SIZE
         )
         Membership.objects.bulk_update(
-            memberships, ["card_number"], batch_size=bulk.BATCH_SIZE
+            memberships, MEMBERSHIP_FIELDS, batch_size=bulk.BATCH_SIZE
         )
         for model, objects in ((Member, members), (Membership, memberships)):
             if objects:
-                history = bulk.History(model, **_history(self.user, "~"))
+                history = bulk.History(
+                    model, **_history(self.user, "~", self._run.reason)
+                )
                 history.insert([obj.pk for obj in objects])
 
 
@@ -305,8 +365,8 @@ class NewMembers:
     """Writes planned new members: one Member and one Membership each, as tuples with
     primary keys reserved for up to ``count`` people, and their history rows."""
 
-    def __init__(self, count: int, *, user):
-        history = _history(user, "+")
+    def __init__(self, count: int, *, user, reason: str):
+        history = _history(user, "+", reason)
         self.members = bulk.Rows(Member)
         self.memberships = bulk.Rows(Membership)
         self.member_history = bulk.History(Member, **history)
@@ -349,6 +409,7 @@ class NewMembers:
                         "started_on": started_on,
                         "start_reason": StartReason.ADMITTED,
                         "card_number": v["card_number"],
+                        "notes": v["notes"],
                     }
                 )
             )
@@ -377,10 +438,12 @@ class NewMembers:
 class _Current:
     """An open membership found for a CCCD of the file, from one values_list row."""
 
-    __slots__ = ("membership_id", "unit_id", "card_number", "values")
+    __slots__ = ("membership_id", "unit_id", "held", "values")
 
     def __init__(self, row: tuple):
-        _cccd, self.membership_id, self.unit_id, self.card_number, *self.values = row
+        _cccd, self.membership_id, self.unit_id, *rest = row
+        self.held = rest[: len(MEMBERSHIP_FIELDS)]
+        self.values = rest[len(MEMBERSHIP_FIELDS) :]
 
 
 def _changes(v: dict, current: list) -> dict:
@@ -395,18 +458,26 @@ def _changes(v: dict, current: list) -> dict:
     return changes
 
 
+def _membership_changes(v: dict, held: list) -> dict:
+    """The membership's fields a row would change: only the cells that are filled."""
+    return {
+        name: v[name]
+        for name, value in zip(MEMBERSHIP_FIELDS, held, strict=True)
+        if v[name] and v[name] != value
+    }
+
+
 def _is_unchanged(v: dict, known: _Current) -> bool:
-    card_changed = v["card_number"] and v["card_number"] != known.card_number
-    return not card_changed and not _changes(v, known.values)
+    return not _membership_changes(v, known.held) and not _changes(v, known.values)
 
 
-def _history(user, history_type: str) -> dict:
+def _history(user, history_type: str, reason: str) -> dict:
     """The history's own columns for rows the import writes (bulk.History)."""
     return {
         "history_date": timezone.now(),
         "history_type": history_type,
         "history_user_id": getattr(user, "pk", None),
-        "history_change_reason": HISTORY_REASON,
+        "history_change_reason": reason,
     }
 
 

@@ -11,6 +11,7 @@ import gc
 from collections.abc import Callable
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -49,6 +50,8 @@ class Outcome:
     warnings: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     stopped: bool = False  # invalid rows kept anything from being written
+    backdated: int = 0  # new memberships starting before today (Plan.backdated)
+    earliest_start: date | None = None
 
     def counts(self) -> dict:
         """The summary with the number of errors and warnings, not the problems
@@ -87,6 +90,8 @@ def run_import(
     progress: Progress | None = None,
     checked: Progress | None = None,
     on_head: Callable[[Table, int], None] | None = None,
+    start_today: bool = False,
+    reason: str = "import",
 ) -> tuple[Table, Outcome]:
     """Parse, check and (unless told otherwise) write one file of ``kind``.
 
@@ -94,12 +99,16 @@ def run_import(
     checking of rows against the register; ``on_head`` sees the table's first rows
     before the rest are parsed (``parse_file``). ``strict_overrides``: every
     override must name a column of the file (``read_table``'s ``strict``).
+    ``start_today``: new members' memberships start today rather than on their
+    joining date, which changes no past figure. ``reason``: the history rows'
+    reason, by which an import job is undone (undoing.py).
     """
     with without_cycle_collection():
         return _run_import(
             data, filename, kind, into=into, user=user, sheet=sheet,
             overrides=overrides, strict=strict_overrides, dry_run=dry_run, skip_invalid=skip_invalid,
-            progress=progress, checked=checked, on_head=on_head,
+            progress=progress, checked=checked, on_head=on_head, start_today=start_today,
+            reason=reason,
         )  # fmt: skip
 
 
@@ -124,7 +133,7 @@ def without_cycle_collection():
 
 def _run_import(
     data: bytes, filename: str, kind: str, *, into, user, sheet, overrides, strict, dry_run,
-    skip_invalid, progress, checked, on_head,
+    skip_invalid, progress, checked, on_head, start_today, reason,
 ) -> tuple[Table, Outcome]:  # fmt: skip
     table = read_table(
         data, filename, kind, sheet=sheet, overrides=overrides, strict=strict
@@ -137,7 +146,7 @@ def _run_import(
     importer = IMPORTERS[kind](user=user, into=resolve_into(into, user))
     run = Run(
         write=not dry_run, skip_invalid=skip_invalid, progress=progress,
-        checked=checked, on_head=on_head,
+        checked=checked, on_head=on_head, start_today=start_today, reason=reason,
     )  # fmt: skip
     try:
         with transaction.atomic() if run.write else nullcontext():
@@ -156,6 +165,8 @@ def _run_import(
         errors=table.errors,
         warnings=table.warnings,
         notes=table.notes,
+        backdated=plan.backdated,
+        earliest_start=plan.earliest_start,
     )
     outcome.stopped = run.stops(table)
     if run.write and not outcome.stopped:

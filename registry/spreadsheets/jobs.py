@@ -19,6 +19,7 @@ from .importing import run_import, without_cycle_collection
 from .reading import UnusableFile
 from .reports import error_report, has_report
 from .tables import Table
+from .undoing import job_reason
 
 PREVIEW_ROWS = 20
 PREVIEW_PROBLEMS = 2000  # more than anyone reads; the error report has them all
@@ -100,6 +101,9 @@ def _problems(outcome) -> dict:
             {"row": number, **found} for number, found in sorted(by_row.items())
         ],
         "summary": outcome.counts(),
+        # New memberships dated before today: the confirmation offers to admit
+        # them as of today instead (import_members._say_backdated).
+        "backdated": outcome.backdated,
     }
 
 
@@ -136,7 +140,8 @@ def _run_import_job(job_id: int) -> ImportJob:
         table, outcome = run_import(
             bytes(job.data), job.filename, job.kind, into=job.into.code if job.into else None,
             user=job.user, sheet=job.sheet or None, overrides=job.overrides,
-            skip_invalid=job.skip_invalid, progress=progress,
+            skip_invalid=job.skip_invalid, progress=progress, start_today=job.start_today,
+            reason=job_reason(job.pk),
         )  # fmt: skip
     except UnusableFile as error:
         job.status = ImportJob.Status.FAILED

@@ -46,6 +46,7 @@ DERIVED_FIELDS = (
     "sort_key",
 )
 _CARD_LENGTH = Membership._meta.get_field("card_number").max_length
+_NOTES_LENGTH = Membership._meta.get_field("notes").max_length
 
 
 def member_value(values: dict, name: str, default=None):
@@ -106,16 +107,22 @@ def check_new_member(values: dict, *, unit, today: date) -> date:
         joined_on=values["joined_on"],
         today=today,
     )
-    check_card(values["card_number"])
+    check_membership_fields(values)
     return started_on
 
 
-def check_card(card_number: str) -> None:
-    if len(card_number) > _CARD_LENGTH:
+def check_membership_fields(values: dict) -> None:
+    """The card number and the note, which the file's row gives the membership."""
+    if len(values["card_number"]) > _CARD_LENGTH:
         raise ValidationError(
             _("A member card number has at most %(length)s characters.")
             % {"length": _CARD_LENGTH},
             code="card_too_long",
+        )
+    if len(values["notes"]) > _NOTES_LENGTH:
+        raise ValidationError(
+            _("A note has at most %(length)s characters.") % {"length": _NOTES_LENGTH},
+            code="notes_too_long",
         )
 
 

@@ -226,7 +226,7 @@ def parse_member_rows(
         "joined_on": column("joined_on", _date_or_part),
         "unit_code": column("unit_code", values.code),
     }
-    for key in ("religion", "education", "job", "address", "card_number"):
+    for key in ("religion", "education", "job", "address", "card_number", "notes"):
         cells[key] = column(key, values.text)
     for key in ("birth_date", "birth_male", "birth_female"):
         cells[key] = column(key, _birth)
@@ -281,6 +281,7 @@ def _member_row(number: int, cells: dict, say: _Messages) -> ParsedRow:
         "job": cells["job"],
         "address": cells["address"],
         "card_number": cells["card_number"],
+        "notes": cells["notes"],
         "unit_code": cells["unit_code"],
         "is_party_member": bool(is_party_member),
         "joined_on": joined_on,

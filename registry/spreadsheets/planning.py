@@ -7,6 +7,7 @@ and runs it, so neither imports the other.
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
@@ -25,6 +26,10 @@ class Plan:
     create: list = field(default_factory=list)
     update: list = field(default_factory=list)
     unchanged: int = 0
+    # New memberships that would start before today, and the earliest start: they
+    # change the figures of past dates.
+    backdated: int = 0
+    earliest_start: date | None = None
 
 
 @dataclass
@@ -36,6 +41,10 @@ class Run:
     progress: Progress | None = None  # rows written
     checked: Progress | None = None  # rows checked against the register
     on_head: Callable[[Table, int], None] | None = None
+    # New members' memberships start today, their joining date kept as the file says.
+    start_today: bool = False
+    # The reason on the history rows written: an import job's own (undo finds them).
+    reason: str = "import"
 
     def stops(self, table: Table) -> bool:
         """A problem of the whole file keeps anything from being written, and so do
@@ -110,6 +119,7 @@ _CODE_KEYS = {
     "not_grassroots": "unit_code",
     "unit_dissolved": "unit_code",
     "card_too_long": "card_number",
+    "notes_too_long": "notes",
 }
 
 

@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 
 from registry.audit import log_access
 from registry.models import AccessLog, ExportJob, ImportJob, SavedMapping
-from registry.text import fold
 
 from .exporting import count
 from .jobs import HEAD_KEYS
 from .reading import UnusableFile, check_upload
+from .tables import column_choice
 from .tasks import check_file, export_file, import_file
 
 
@@ -45,12 +45,15 @@ def start_import(
     return job
 
 
-def remap(*, job: ImportJob, sheet: str, choices: dict[str, str]) -> ImportJob:
-    """The user corrected which column means what (or picked another sheet)."""
+def remap(
+    *, job: ImportJob, sheet: str, choices: dict[tuple[int, str], str]
+) -> ImportJob:
+    """The user corrected which column means what (or picked another sheet); each
+    choice is kept for the column at that place with that title (column_choice)."""
     job.sheet = sheet
     job.overrides = {
         **job.overrides,
-        **{fold(label): key for label, key in choices.items()},
+        **{column_choice(index, label): key for (index, label), key in choices.items()},
     }
     # What was understood so far stays on the page until the new check replaces it.
     kept = {key: job.preview[key] for key in HEAD_KEYS if key in job.preview}
@@ -76,7 +79,9 @@ def enqueue_on_commit(task, *args) -> None:
 
 
 @transaction.atomic
-def confirm_import(*, job: ImportJob, skip_invalid: bool) -> ImportJob:
+def confirm_import(
+    *, job: ImportJob, skip_invalid: bool, start_today: bool = False
+) -> ImportJob:
     """Queue the import for the background worker and remember the column choices."""
     if job.status != ImportJob.Status.PREVIEW:
         raise UnusableFile(_("This import was already confirmed."))
@@ -90,8 +95,9 @@ def confirm_import(*, job: ImportJob, skip_invalid: bool) -> ImportJob:
         )
     job.status = ImportJob.Status.QUEUED
     job.skip_invalid = skip_invalid
+    job.start_today = start_today
     job.done = job.total = 0
-    job.save(update_fields=["status", "skip_invalid", "done", "total"])
+    job.save(update_fields=["status", "skip_invalid", "start_today", "done", "total"])
     if job.overrides:
         SavedMapping.objects.update_or_create(
             user=job.user, kind=job.kind, defaults={"overrides": job.overrides}

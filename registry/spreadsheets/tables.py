@@ -29,6 +29,7 @@ from .rows import PARSERS, ParsedRow, Problem, column_name
 
 SAMPLE_ROWS = 300  # rows looked at for decomposed (NFD) text
 ENCODING_CHOICE = "encoding:"  # overrides key prefix: a column's encoding, by label
+COLUMN_CHOICE = "column:"  # overrides key prefix: a column's field, by place and label
 _ENCODING_NAMES = {"unicode": "Unicode", "tcvn3": "TCVN3 (ABC)", "vni": "VNI"}
 ENCODINGS = tuple(_ENCODING_NAMES)  # what a user may choose for a column's text
 HEAD_TABLE_ROWS = 20  # rows the preview shows while the rest are checked
@@ -336,6 +337,14 @@ def _has_nfd(sheet: Sheet) -> bool:
     )
 
 
+def column_choice(index: int, label: str) -> str:
+    """The overrides key of the user's choice for one column of the preview: its place
+    and its folded title, so that a saved choice applies to the same layout only, and
+    two columns of one title ("HỌ TÊN" of the member and of a relative) stay apart.
+    The command line's --map keys a choice by the title alone."""
+    return f"{COLUMN_CHOICE}{index}:{fold(label)}"
+
+
 def _check_overrides(header: Header, overrides: dict[str, str]) -> None:
     labels = {fold(label) for label in header.labels}
     unknown = [
@@ -359,7 +368,7 @@ def _apply_overrides(header: Header, overrides: dict[str, str]) -> set[int]:
     """The user's choices over the engine's; returns the columns they chose for."""
     chosen = set()
     for index, label in enumerate(header.labels):
-        key = overrides.get(fold(label))
+        key = overrides.get(column_choice(index, label), overrides.get(fold(label)))
         if key is None:
             continue
         chosen.add(index)

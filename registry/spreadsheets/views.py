@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from registry.models import ExportJob, ImportJob
 from registry.writing import csv_lines, xlsx_bytes
 
-from . import services
+from . import services, undoing
 from .exporting import count, export_rows
 from .forms import ExportForm, UploadForm
 from .headers import CONFIDENCE_NAMES, FIELDS
@@ -44,10 +44,17 @@ def import_upload(request):
             form.add_error("file", str(error))
         else:
             return redirect("import_preview", pk=job.pk)
-    jobs = ImportJob.objects.filter(user=request.user).defer("data", "error_report")[
-        :10
-    ]
-    return render(request, "registry/import_upload.html", {"form": form, "jobs": jobs})
+    jobs = ImportJob.objects.defer("data", "error_report", "preview")
+    context = {
+        "form": form,
+        "jobs": jobs.filter(user=request.user)[:10],
+        # Imports of the units below, which this officer may look at and undo.
+        "jobs_below": jobs.for_user(request.user)
+        .exclude(user=request.user)
+        .exclude(status=ImportJob.Status.PREVIEW)
+        .select_related("user")[:10],
+    }
+    return render(request, "registry/import_upload.html", context)
 
 
 @login_required
@@ -73,18 +80,49 @@ def import_preview(request, pk):
         column | {"confidence_name": CONFIDENCE_NAMES.get(column.get("confidence"), "")}
         for column in preview.get("columns", [])
     ]
+    if job.kind == "members":
+        # The CĐCS each row goes into, as it will be stored.
+        shown = [(key, name) for key, name in shown if key != "unit_code"]
+        shown.append(("unit_code", _("Grassroots union code")))
     context = {
         "job": job,
         "preview": preview,
         "columns": columns,
         "fields": fields,
+        "destination": _destination(job),
         "shown_names": [name for key, name in shown],
         "shown_rows": [
-            (row["number"], row["ok"], [row["values"].get(key) for key, name in shown])
+            (row["number"], row["ok"], [_stored(job, row["values"], key) for key, _name in shown])
             for row in preview.get("rows", [])
         ],
-    }
+    }  # fmt: skip
     return render(request, "registry/import_preview.html", context)
+
+
+def _stored(job, values: dict, key: str):
+    """A preview cell as the register will hold it."""
+    value = values.get(key)
+    if key == "unit_code" and job.into and job.into.is_grassroots:
+        return job.into.code
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return value
+
+
+def _destination(job) -> str:
+    """Where the rows of a member file go, said above the rows."""
+    if job.kind != "members":
+        return ""
+    if job.into and job.into.is_grassroots:
+        return _("The members go into the CĐCS %(unit)s.") % {
+            "unit": f"{job.into.code} — {job.into.name}"
+        }
+    if job.into:
+        return _(
+            "Each member goes into the CĐCS named in the row's “Mã CĐCS” column, "
+            "among the CĐCS under %(unit)s."
+        ) % {"unit": f"{job.into.code} — {job.into.name}"}
+    return _("Each member goes into the CĐCS named in the row's “Mã CĐCS” column.")
 
 
 @login_required
@@ -94,7 +132,7 @@ def import_remap(request, pk):
     job = _job(request, pk)
     names = {f.key: f.verbose_name for f in FIELDS[job.kind]}
     chosen = [
-        (column["label"], request.POST[f"column-{column['index']}"])
+        ((column["index"], column["label"]), request.POST[f"column-{column['index']}"])
         for column in job.preview.get("columns", [])
         if request.POST.get(f"column-{column['index']}") in names.keys() | {""}
     ]
@@ -118,10 +156,10 @@ def import_remap(request, pk):
     return redirect("import_preview", pk=job.pk)
 
 
-def _taken_twice(chosen: list[tuple[str, str]]) -> dict[str, list[str]]:
+def _taken_twice(chosen: list[tuple[tuple, str]]) -> dict[str, list[str]]:
     """The fields given to more than one column: field → the columns' labels."""
     labels: dict[str, list[str]] = {}
-    for label, key in chosen:
+    for (_index, label), key in chosen:
         if key:
             labels.setdefault(key, []).append(label)
     return {key: found for key, found in labels.items() if len(found) > 1}
@@ -134,7 +172,9 @@ def import_confirm(request, pk):
     job = _job(request, pk)
     try:
         services.confirm_import(
-            job=job, skip_invalid=bool(request.POST.get("skip_invalid"))
+            job=job,
+            skip_invalid=bool(request.POST.get("skip_invalid")),
+            start_today=request.POST.get("start") == "today",
         )
     except UnusableFile as error:
         messages.error(request, str(error))
@@ -145,11 +185,41 @@ def import_confirm(request, pk):
 @login_required
 @permission_required("registry.import_data", raise_exception=True)
 def import_progress(request, pk):
-    job = _job(request, pk)
-    context = {"job": job, "outcome": job.outcome}
+    job = get_object_or_404(
+        ImportJob.objects.for_user(request.user).select_related("into", "user"), pk=pk
+    )
+    context = {
+        "job": job,
+        "outcome": job.outcome,
+        "can_undo": undoing.can_be_undone(job),
+    }
     if request.headers.get("X-Partial"):
         return render(request, "registry/import_progress.html#status", context)
     return render(request, "registry/import_progress.html", context)
+
+
+@login_required
+@permission_required("registry.import_data", raise_exception=True)
+def import_undo(request, pk):
+    """What undoing the import would do, or why it cannot; POST undoes it."""
+    job = get_object_or_404(
+        ImportJob.objects.for_user(request.user).select_related("into", "user"), pk=pk
+    )
+    if request.method == "POST":
+        plan = undoing.undo_import(job=job, user=request.user)
+        if plan.possible:
+            messages.success(
+                request,
+                _(
+                    "The import was undone: %(removed)s members removed from the "
+                    "register, %(restored)s given back their earlier values."
+                )
+                % plan.counts(),
+            )
+            return redirect("import_progress", pk=job.pk)
+    else:
+        plan = undoing.plan_undo(job)
+    return render(request, "registry/import_undo.html", {"job": job, "plan": plan})
 
 
 @login_required

@@ -11,7 +11,6 @@ from hypothesis import HealthCheck, given, note, settings
 
 from members.models import Member, Membership
 from registry.spreadsheets.importing import run_import
-
 from tests.factories import MemberFactory, MembershipFactory
 
 from . import messy
@@ -96,8 +95,13 @@ def test_a_corpus_file_imported_twice_changes_nothing_the_second_time(cdcs, name
 def test_the_welfare_list_imported_twice_updates_its_members_once(cdcs):
     """A list of members already on the register, without their birth date (the
     "Năm sinh" there is a relative's: the user leaves it out, as the preview asks)."""
-    for cccd, name in (("042188001122", "Võ Thị Hồng"), ("042080003344", "Đặng Văn Khoa")):
-        member = MemberFactory(cccd=cccd, full_name=name, joined_union_on=date(2012, 1, 1))
+    for cccd, name in (
+        ("042188001122", "Võ Thị Hồng"),
+        ("042080003344", "Đặng Văn Khoa"),
+    ):
+        member = MemberFactory(
+            cccd=cccd, full_name=name, joined_union_on=date(2012, 1, 1)
+        )
         MembershipFactory(member=member, unit=cdcs, started_on=date(2012, 1, 1))
     data = (CORPUS / "welfare_list.xlsx").read_bytes()
 

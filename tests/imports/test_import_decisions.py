@@ -161,3 +161,23 @@ def test_a_cdcs_file_without_a_cdcs_column_still_imports(run_command, write_file
 
     assert result.code == 0
     assert Member.objects.get().birth_date == date(1990, 1, 1)
+
+
+def test_the_command_says_the_back_dated_joinings_and_may_start_them_today(
+    run_command, write_file, cdcs
+):
+    from django.utils import timezone
+
+    from members.models import Membership
+
+    path = write_file("m.xlsx", files.xlsx([WELFARE, LAN]))
+
+    checked = run_command("import", "members", path, "--into", cdcs.code, "--dry-run")
+    run_command("import", "members", path, "--into", cdcs.code, "--start-today")
+
+    assert "1 new members joined before today, the earliest on 01/05/2015" in (
+        checked.output
+    )
+    membership = Membership.objects.select_related("member").get()
+    assert membership.started_on == timezone.localdate()
+    assert membership.member.joined_union_on.year == 2015

@@ -101,7 +101,7 @@ def test_an_older_check_does_not_overwrite_the_one_after_a_correction(
     client.force_login(officer)
     upload(client, files.xlsx([HEADER, LAN]), into=cdcs)
     job = ImportJob.objects.get()
-    services.remap(job=job, sheet="", choices={"Ngày sinh": ""})
+    services.remap(job=job, sheet="", choices={(2, "Ngày sinh"): ""})
 
     jobs.run_check_job(job.pk, 1)
 

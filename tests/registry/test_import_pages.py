@@ -78,7 +78,9 @@ def test_correcting_a_column_remembers_it_for_the_next_upload(
         client.post(reverse("import_confirm", args=[job.pk]))
 
     assert Member.objects.get().birth_date.year == 1990
-    assert SavedMapping.objects.get(user=officer).overrides == {"ngay": "birth_date"}
+    assert SavedMapping.objects.get(user=officer).overrides == {
+        "column:2:ngay": "birth_date"
+    }
     upload(client, files.xlsx([HEADER, [*LAN[:4], "001190099999", LAN[5]]]), into=cdcs)
     assert (
         ImportJob.objects.first().preview["rows"][0]["values"]["birth_date"]

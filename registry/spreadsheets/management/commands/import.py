@@ -1,6 +1,6 @@
 """python manage.py import KIND FILE [--into CODE] [--sheet NAME] [--dry-run]
 [--skip-invalid] [--report OUT.xlsx] [--json] [--user USERNAME]
-[--map "HEADER=field" …] [--encoding "HEADER=unicode|tcvn3|vni" …]
+[--map "HEADER=field" …] [--encoding "HEADER=unicode|tcvn3|vni" …] [--start-today]
 
 --map decides what a column means, as the column list of the upload page does:
 "HỌ TÊN=full_name" (a field's key, header or name), "Ghi chú=-" to leave it out.
@@ -40,6 +40,12 @@ class Command(BaseCommand):
         )
         parser.add_argument(
             "--skip-invalid", action="store_true", help="Write the valid rows anyway."
+        )
+        parser.add_argument(
+            "--start-today",
+            action="store_true",
+            help="New members' memberships start today (their joining date is kept), "
+            "so the figures of past dates do not change.",
         )
         parser.add_argument("--report", help="Write the rejected rows to this .xlsx.")
         parser.add_argument(
@@ -89,6 +95,7 @@ class Command(BaseCommand):
                 data, path.name, options["kind"], into=options["into"], user=user,
                 sheet=options["sheet"], dry_run=options["dry_run"],
                 skip_invalid=options["skip_invalid"], strict_overrides=True,
+                start_today=options["start_today"],
                 overrides=overrides | self._encodings(options["encoding"]),
             )  # fmt: skip
         except UnusableFile as error:
