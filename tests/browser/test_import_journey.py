@@ -50,3 +50,44 @@ def test_officer_uploads_corrects_a_column_confirms_and_downloads_the_error_repo
         "Lê Văn Cường",
         "Nguyễn Thị Lan",
     ]
+
+
+def test_officer_imports_admits_as_of_today_then_undoes_the_import(
+    page, officer, cdcs, tmp_path
+):
+    from django.utils import timezone
+
+    from members.models import Membership
+
+    path = tmp_path / "ds.xlsx"
+    path.write_bytes(
+        files.xlsx([["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD",
+                     "Ngày kết nạp", "Đảng viên", "Ghi chú"],
+                    [1, "Lê Văn Cường", "02/02/1988", "Nam", "001088012347",
+                     "01/06/2016", "x", "Tổ trưởng"]])
+    )  # fmt: skip
+    sign_in(page, officer.username)
+    page.goto("/imports/")
+    page.select_option("#id_kind", "members")
+    page.fill("#id_into", cdcs.code)
+    page.set_input_files("#id_file", str(path))
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("#start-choice")
+    assert cdcs.name in page.inner_text("#destination")
+    assert "Có" in page.inner_text("main table.striped")
+
+    page.check("#start-choice input[value=today]")
+    page.click("#confirm button[type=submit]")
+    page.wait_for_selector("#undo")
+    membership = Membership.objects.get()
+    assert (membership.started_on, membership.notes) == (
+        timezone.localdate(),
+        "Tổ trưởng",
+    )
+    page.click("#undo")
+    assert "Lê Văn Cường" in page.inner_text("main")
+    screenshot(page, "import-undo-confirmation")
+    page.click("#undo-form button[type=submit]")
+    page.wait_for_selector("#undone")
+
+    assert not Member.objects.exists()
