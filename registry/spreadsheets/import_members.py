@@ -335,7 +335,6 @@ class MemberImporter(Importer):
         except ValidationError as error:
             refuse(row, "full_name", error)
             return
-        member.set_derived_fields()
         for name, value in membership_changes.items():
             setattr(membership, name, value)
         plan.update.append(
