@@ -147,6 +147,14 @@ def parse_args():
         action="store_true",
         help="also time XlsxWriter and PyExcelerate writing the 100,000 exported rows",
     )
+    parser.add_argument(
+        "--compare-reading",
+        type=int,
+        metavar="ROUNDS",
+        default=0,
+        help="only time the import with the file read in the worker's own process "
+        "(as before issue 11) and in a capped child process, alternating, ROUNDS each",
+    )
     parser.add_argument("--child", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     parser.add_argument("--child-baseline", help=argparse.SUPPRESS)
     return parser.parse_args()
@@ -206,11 +214,24 @@ def child(argv: list[str]) -> None:
     from django.core.management import call_command
 
     django.setup()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), cpu_seconds()
     call_command(*argv)
     print(json.dumps({
         "seconds": round(time.perf_counter() - started, 2), "peak_mb": peak_mb(),
+        "cpu_seconds": round(cpu_seconds() - cpu, 2),
     }))  # fmt: skip
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of the children it waited for (the child that
+    reads the file), user and system: on a machine others share, a steadier figure
+    than the time on the clock."""
+    import resource
+
+    return sum(
+        usage.ru_utime + usage.ru_stime
+        for usage in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    )
 
 
 def run_child(database_url: str, *argv, timeout: int | None = None) -> dict:
@@ -398,6 +419,28 @@ def baseline(path: Path) -> None:
 # --- Report --------------------------------------------------------------------------------
 
 
+def compare_reading(template: str, database: str, path: Path, into, rounds: int):
+    """The import with the file read in its own process, then in the capped child
+    process (IMPORT_READ_IN_CHILD), alternating on fresh copies of the template."""
+    times = {"false": [], "true": []}
+    cpu = {"false": [], "true": []}
+    for number in range(rounds):
+        for in_child in ("false", "true"):
+            copy_of(template, database)
+            os.environ["IMPORT_READ_IN_CHILD"] = in_child
+            figures = command(database, "import", "members", str(path), *into)
+            times[in_child].append(figures["seconds"])
+            cpu[in_child].append(figures["cpu_seconds"])
+            print(f"round {number + 1}, read in a child process: {in_child}: "
+                  f"{figures['seconds']} s ({figures['cpu_seconds']} s CPU), "
+                  f"peak {figures['peak_mb']} MB, {load()}")  # fmt: skip
+    for name, figures in (("time", times), ("CPU time", cpu)):
+        before, after = (sorted(figures[key])[rounds // 2] for key in ("false", "true"))
+        ratio = after / before
+        print(f"median {name}: in process {before:.2f} s, in a child process "
+              f"{after:.2f} s: {ratio:.3f}× {verdict(ratio, 1.10)}")  # fmt: skip
+
+
 def verdict(value: float, target: float, *, at_least: bool = False) -> str:
     met = value >= target if at_least else value <= target
     sign = "≥" if at_least else "≤"
@@ -430,6 +473,8 @@ def main():
     template = make_template(args.database_url)
     database = copy_of(template, args.database_url)
     into = ("--into", "BENCH-CDCS", "--json")
+    if args.compare_reading:
+        return compare_reading(template, database, path, into, args.compare_reading)
     ours = command(database, "import", "members", str(path), *into)
     summary = {k: ours["summary"][k] for k in ("rows", "created", "invalid", "written")}
     target = TARGETS["import_sqlite" if sqlite else "import"]

@@ -225,3 +225,22 @@ ELIGIBLE_MIN_WORKERS = env.int("ELIGIBLE_MIN_WORKERS", default=5)
 # Unions in state administrative agencies, the armed forces and fully state-funded
 # public units were dissolved on this date (Công văn 4173/TLĐ-ToC, DOMAIN.md §1.2).
 STATE_SECTOR_UNIONS_ENDED_ON = date(2025, 6, 15)
+
+# --- Uploads and background jobs ------------------------------------------------------
+# What an import reads at most. A sheet's cells are counted as a reader lays them out,
+# from A1 to its farthest cell holding anything: one cell at XFD1048576 is 17 billion.
+IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_MB", default=20) * 1024 * 1024
+IMPORT_MAX_CELLS = env.int("IMPORT_MAX_CELLS", default=20_000_000)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=1_048_576)
+IMPORT_MAX_UNPACKED_MB = env.int("IMPORT_MAX_UNPACKED_MB", default=400)
+IMPORT_MAX_PACKING_RATIO = env.int("IMPORT_MAX_PACKING_RATIO", default=100)
+# Files are read in a child process with these caps (registry/spreadsheets/confined.py):
+# memory on top of what the worker holds, and time.
+IMPORT_READ_IN_CHILD = env.bool("IMPORT_READ_IN_CHILD", default=True)
+IMPORT_READ_MEMORY_MB = env.int("IMPORT_READ_MEMORY_MB", default=2048)
+IMPORT_READ_SECONDS = env.int("IMPORT_READ_SECONDS", default=300)
+# A worker renews its lease on the job it runs; a job whose lease ran out this long ago
+# is failed (its worker died) and may be tried again from its page.
+IMPORT_JOB_LEASE_SECONDS = env.int("IMPORT_JOB_LEASE_SECONDS", default=120)
+# Uploaded files (and their error reports) are deleted this many days after the upload.
+IMPORT_FILE_RETENTION_DAYS = env.int("IMPORT_FILE_RETENTION_DAYS", default=30)

@@ -16,7 +16,7 @@ import io
 import re
 import zipfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
@@ -24,11 +24,15 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from python_calamine import CalamineError, CalamineWorkbook
 
+from . import sizes
+from .confined import Stopped, run_confined
 from .legacy_encodings import encoding_of_font
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-MAX_UNPACKED_BYTES = 400 * 1024 * 1024  # a 100,000 × 20 sheet unpacks to ~100 MB
+MAX_UNPACKED_MB = 400  # a 100,000 × 20 sheet unpacks to ~100 MB
 MAX_PACKING_RATIO = 100  # real sheets compress 10–20×; zip bombs a thousandfold
+READ_MEMORY_MB = 2048  # beyond what the worker holds; a 100,000-row file needs ~500
+READ_SECONDS = 300
 HEAD_ROWS = 40  # title rows and headers sit in the first rows
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
@@ -73,18 +77,91 @@ def max_upload_bytes() -> int:
 
 
 def read_workbook(data: bytes, filename: str = "") -> list[Sheet]:
-    """Every sheet of the file, rows numbered as Excel shows them (row 1 is rows[0])."""
+    """Every sheet of the file, rows numbered as Excel shows them (row 1 is rows[0]).
+
+    The file's real size is checked first (sizes.py), and the reading runs in a child
+    process with a memory and a time cap (confined.py): a file that would exhaust
+    either fails with a message, not the process that asked.
+    """
     check_upload(data, filename)
+    sheets: list[Sheet] = []
+    for part in _confined(lambda: _read_parts(data, filename)):
+        if isinstance(part, tuple):
+            name, fonts, merged = part
+            sheets.append(
+                Sheet(
+                    name=name, rows=[], fonts=fonts, merged=merged,
+                    _legacy_fonts=lambda name=name: _cell_fonts(data, name),
+                )
+            )  # fmt: skip
+        else:
+            sheets[-1].rows.extend(part)
+    return sheets
+
+
+ROWS_PER_BATCH = 5000  # rows the reading child sends at a time
+
+
+def _read_parts(data: bytes, filename: str) -> Iterator:
+    """The sheets, each as (name, fonts, merged) followed by its rows in batches."""
     if data.startswith(b"PK\x03\x04"):
         archive = zipfile.ZipFile(io.BytesIO(data))
-        return _read_with_calamine(
-            data,
-            fonts=lambda _data, name: _xlsx_fonts(archive, name),
-            cell_fonts=lambda _data, name: _xlsx_legacy_fonts(archive, name),
+        if message := sizes.xlsx_refusal(archive, _xlsx_sheet_paths(archive)):
+            raise UnusableFile(message)
+        yield from _read_with_calamine(data, lambda name: _xlsx_fonts(archive, name))
+    elif data.startswith(_OLE2):
+        fonts = _xls_fonts(data)
+        yield from _read_with_calamine(data, lambda name: fonts.get(name, set()))
+    else:
+        yield from _read_csv(data, filename)
+
+
+def _cell_fonts(data: bytes, sheet_name: str) -> CellFonts | None:
+    """The legacy fonts of one sheet's cells, looked up in a child process too."""
+
+    def look_up():
+        if data.startswith(b"PK\x03\x04"):
+            yield _xlsx_legacy_fonts(zipfile.ZipFile(io.BytesIO(data)), sheet_name)
+        elif data.startswith(_OLE2):
+            yield _xls_legacy_fonts(data, sheet_name)
+        else:
+            yield None
+
+    return next(iter(_confined(look_up)))
+
+
+def _confined(produce: Callable[[], Iterable]) -> Iterator:
+    if not getattr(settings, "IMPORT_READ_IN_CHILD", True):
+        yield from produce()
+        return
+    memory = getattr(settings, "IMPORT_READ_MEMORY_MB", READ_MEMORY_MB)
+    seconds = getattr(settings, "IMPORT_READ_SECONDS", READ_SECONDS)
+    try:
+        yield from run_confined(
+            produce, memory_mb=memory, seconds=seconds, passes=(UnusableFile,)
         )
-    if data.startswith(_OLE2):
-        return _read_with_calamine(data, fonts=_xls_fonts, cell_fonts=_xls_legacy_fonts)
-    return [_read_csv(data, filename)]
+    except Stopped as stopped:
+        raise UnusableFile(
+            _STOPPED[stopped.reason] % {"size": memory, "seconds": seconds}
+        ) from None
+
+
+_STOPPED = {
+    "memory": _(
+        "Reading the file needed more than the %(size)s MB of memory an import may "
+        "use: it holds far more than it shows (cells typed far outside the table, or "
+        "a damaged file). Delete what lies outside the table, or save the file again "
+        "in Excel, and upload it again."
+    ),
+    "time": _(
+        "Reading the file took more than %(seconds)s seconds, the limit for one file, "
+        "and was stopped. Split the file and upload the parts."
+    ),
+    "crashed": _(
+        "The file could not be read: the reader stopped on it. It may be damaged: "
+        "save it again in Excel (as .xlsx) and upload it again."
+    ),
+}
 
 
 def check_upload(data: bytes, filename: str = "") -> None:
@@ -117,9 +194,11 @@ def _check_zip(data: bytes) -> None:
     except (zipfile.BadZipFile, OSError, ValueError):
         raise UnusableFile(_("The file is damaged and cannot be opened.")) from None
     unpacked = sum(entry.file_size for entry in entries)
-    if unpacked > MAX_UNPACKED_BYTES or any(
+    most = getattr(settings, "IMPORT_MAX_UNPACKED_MB", MAX_UNPACKED_MB) * 1024 * 1024
+    ratio = getattr(settings, "IMPORT_MAX_PACKING_RATIO", MAX_PACKING_RATIO)
+    if unpacked > most or any(
         entry.file_size > 1024 * 1024
-        and entry.file_size > MAX_PACKING_RATIO * max(entry.compress_size, 1)
+        and entry.file_size > ratio * max(entry.compress_size, 1)
         for entry in entries
     ):
         raise UnusableFile(
@@ -143,29 +222,28 @@ def _check_csv(head: bytes) -> None:
         )
 
 
-def _read_with_calamine(data: bytes, *, fonts, cell_fonts) -> list[Sheet]:
+def _read_with_calamine(data: bytes, fonts: Callable[[str], set[str]]) -> Iterator:
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = []
         for name in workbook.sheet_names:
             sheet = workbook.get_sheet_by_name(name)
-            rows = sheet.to_python(skip_empty_area=False)
-            sheets.append(
-                Sheet(
-                    name=name,
-                    rows=rows,
-                    fonts=fonts(data, name),
-                    merged=list(sheet.merged_cell_ranges or []),
-                    _legacy_fonts=lambda name=name: cell_fonts(data, name),
-                )
-            )
+            yield name, fonts(name), list(sheet.merged_cell_ranges or [])
+            # As to_python(skip_empty_area=False): iter_rows leaves out the empty
+            # columns on the left (not the rows above).
+            pad = [""] * sheet.start[1] if sheet.start else []
+            batch = []
+            for row in sheet.iter_rows():
+                batch.append(pad + row if pad else row)
+                if len(batch) == ROWS_PER_BATCH:
+                    yield batch
+                    batch = []
+            yield batch
     except (CalamineError, ValueError, TypeError, OSError) as error:
         if "password" in str(error).lower() or "encrypt" in str(error).lower():
             raise UnusableFile(
                 _("The file is protected by a password; remove it and upload again.")
             ) from None
         raise UnusableFile(_("The file is damaged and cannot be opened.")) from None
-    return sheets
 
 
 def _fill_merged(rows: list[list], merged) -> None:
@@ -181,7 +259,7 @@ def _fill_merged(rows: list[list], merged) -> None:
                     rows[row][col] = value
 
 
-def _read_csv(data: bytes, filename: str) -> Sheet:
+def _read_csv(data: bytes, filename: str) -> Iterator:
     # UTF-16 only with its byte order mark: almost any even number of bytes decodes
     # as UTF-16, a Windows-1258 file's too.
     utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
@@ -193,13 +271,32 @@ def _read_csv(data: bytes, filename: str) -> Sheet:
             continue
     else:
         content = data.decode("cp1258", errors="replace")
-    rows = [
-        list(row)
-        for row in csv.reader(io.StringIO(content), delimiter=_delimiter(content))
-    ]
-    if not any(any(cell.strip() for cell in row) for row in rows):
+    name = filename.rsplit("/", 1)[-1] or "CSV"
+    yield name, set(), []
+    reader = csv.reader(io.StringIO(content), delimiter=_delimiter(content))
+    extent, has_text, batch = sizes.Extent(), False, []
+    try:
+        for row in reader:
+            extent.rows += 1
+            extent.columns = max(extent.columns, len(row))
+            if message := sizes.refusal(name, extent):
+                raise UnusableFile(message)
+            has_text = has_text or any(cell.strip() for cell in row)
+            batch.append(row)
+            if len(batch) == ROWS_PER_BATCH:
+                yield batch
+                batch = []
+    except csv.Error:
+        raise UnusableFile(
+            _(
+                "Line %(line)s of the CSV file cannot be read: a cell is far too long, "
+                "or the line holds a character a CSV file may not."
+            )
+            % {"line": reader.line_num}
+        ) from None
+    if not has_text:
         raise UnusableFile(_("The file is empty."))
-    return Sheet(name=filename.rsplit("/", 1)[-1] or "CSV", rows=rows)
+    yield batch
 
 
 def _delimiter(content: str) -> str:
@@ -254,6 +351,19 @@ def _xlsx_styles(archive: zipfile.ZipFile) -> tuple[list[int], list[str]]:
     return [index if index < len(fonts) else 0 for index in xfs], fonts or [""]
 
 
+def _xlsx_sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Each sheet's part in the archive, as far as the workbook says (a sheet not
+    found here is left to the reader and its child process's caps)."""
+    if "xl/workbook.xml" not in archive.namelist():
+        return {}  # an OpenDocument file
+    try:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        names = [sheet.get("name") for sheet in workbook.iter(f"{_MAIN_NS}sheet")]
+        return {name: _xlsx_sheet_path(archive, name) for name in names}
+    except (KeyError, ElementTree.ParseError, zipfile.BadZipFile, AttributeError):
+        return {}
+
+
 def _xlsx_sheet_path(archive: zipfile.ZipFile, sheet_name: str) -> str:
     workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
@@ -265,24 +375,39 @@ def _xlsx_sheet_path(archive: zipfile.ZipFile, sheet_name: str) -> str:
     raise KeyError(sheet_name)
 
 
-def _xls_fonts(data: bytes, sheet_name: str) -> set[str]:
-    """Fonts of the text cells in the first rows of one sheet of a legacy .xls."""
+def _xls_fonts(data: bytes) -> dict[str, set[str]]:
+    """Fonts of the text cells in the first rows of each sheet of a legacy .xls;
+    each sheet's size is checked on the way (xlrd counts its real rows and columns)."""
     import xlrd  # only old .xls files need it
 
+    found, total = {}, 0
     try:
         book = xlrd.open_workbook(
             file_contents=data, formatting_info=True, on_demand=True
         )
-        sheet = book.sheet_by_name(sheet_name)
-        names = set()
-        for row in range(min(sheet.nrows, HEAD_ROWS * 3)):
-            for col in range(sheet.ncols):
-                if sheet.cell_type(row, col) == xlrd.XL_CELL_TEXT:
-                    xf = book.xf_list[sheet.cell_xf_index(row, col)]
-                    names.add(book.font_list[xf.font_index].name)
-        return names
-    except (xlrd.XLRDError, IndexError, KeyError, AssertionError):
-        return set()
+        for name in book.sheet_names():
+            sheet = book.sheet_by_name(name)
+            extent = sizes.Extent(sheet.nrows, sheet.ncols)
+            if message := sizes.refusal(name, extent, total):
+                raise UnusableFile(message)
+            total += extent.cells
+            found[name] = _xls_sheet_fonts(book, sheet)
+            book.unload_sheet(name)
+    except (xlrd.XLRDError, IndexError, KeyError, AssertionError, NotImplementedError):
+        pass  # no fonts; the reader says whether the file can be read at all
+    return found
+
+
+def _xls_sheet_fonts(book, sheet) -> set[str]:
+    import xlrd
+
+    names = set()
+    for row in range(min(sheet.nrows, HEAD_ROWS * 3)):
+        for col in range(sheet.ncols):
+            if sheet.cell_type(row, col) == xlrd.XL_CELL_TEXT:
+                xf = book.xf_list[sheet.cell_xf_index(row, col)]
+                names.add(book.font_list[xf.font_index].name)
+    return names
 
 
 _CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"([^>]*)>')

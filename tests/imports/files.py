@@ -100,3 +100,44 @@ SIGNATURE_ROWS = [
     [],
     [None, "Trần Thị Bình", None, None, "Lê Văn Cường"],
 ]
+
+
+def xlsx_sheet(sheet_data: str, *, dimension: str = "") -> bytes:
+    """A minimal .xlsx whose one sheet's <sheetData> is ``sheet_data`` as written (a
+    hostile file is written by hand, not by a spreadsheet program)."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    relationships = "http://schemas.openxmlformats.org/package/2006/relationships"
+    office = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    parts = {
+        "[Content_Types].xml": (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/'
+            'vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/></Types>'
+        ),
+        "_rels/.rels": f'<Relationships xmlns="{relationships}"><Relationship Id="rId1" '
+        f'Type="{office}/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+        "xl/workbook.xml": f'<workbook xmlns="{main}" xmlns:r="{office}"><sheets>'
+        '<sheet name="Danh sách" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": f'<Relationships xmlns="{relationships}">'
+        f'<Relationship Id="rId1" Type="{office}/worksheet" '
+        'Target="worksheets/sheet1.xml"/></Relationships>',
+        "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{main}">'
+        + (f'<dimension ref="{dimension}"/>' if dimension else "")
+        + f"<sheetData>{sheet_data}</sheetData></worksheet>",
+    }
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in parts.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def far_cell(reference: str = "XFD1048576") -> bytes:
+    """Issue 11's upload: a small list at A1 and one number at ``reference``."""
+    row = int("".join(ch for ch in reference if ch.isdigit()))
+    return xlsx_sheet(
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>Họ và tên</t></is></c></row>'
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>Nguyễn Văn An</t></is></c></row>'
+        f'<row r="{row}"><c r="{reference}"><v>1</v></c></row>'
+    )
