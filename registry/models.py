@@ -1,8 +1,11 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
@@ -225,6 +228,11 @@ class ImportJob(models.Model):
         related_name="+",
         verbose_name=_("undone by"),
     )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # The worker checking or importing the file renews this while it works; a time in
+    # the past means the worker died (registry/spreadsheets/leases.py).
+    lease_until = models.DateTimeField(_("worker's lease until"), null=True, blank=True)
+    file_deleted_at = models.DateTimeField(_("file deleted at"), null=True, blank=True)
 
     objects = ImportJobQuerySet.as_manager()
 
@@ -248,6 +256,27 @@ class ImportJob(models.Model):
             self.Status.FAILED,
             self.Status.UNDONE,
         )
+
+    @property
+    def is_abandoned(self):
+        """Checking or importing, by a worker that stopped renewing its lease."""
+        working = self.status == self.Status.RUNNING or (
+            self.status == self.Status.PREVIEW and self.preview.get("checking")
+        )
+        return bool(working and self.lease_until and self.lease_until < timezone.now())
+
+    @property
+    def can_retry(self):
+        stopped = self.status == self.Status.FAILED or self.preview.get("stopped")
+        return not self.file_deleted_at and bool(stopped or self.is_abandoned)
+
+    @property
+    def file_deleted_on(self):
+        """The day the uploaded file is deleted (or was)."""
+        if self.file_deleted_at:
+            return timezone.localdate(self.file_deleted_at)
+        days = timedelta(days=settings.IMPORT_FILE_RETENTION_DAYS)
+        return timezone.localdate(self.created_at + days)
 
 
 class SavedMapping(models.Model):

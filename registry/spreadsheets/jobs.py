@@ -7,12 +7,14 @@ import threading
 from itertools import islice
 
 from django.db import OperationalError, connection, connections, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from registry.models import AccessLog, ExportJob, ImportJob
 from registry.writing import write_csv, write_xlsx
 from unions.coverage import spells
 
+from . import leases, retention
 from .exporting import export_rows
 from .headers import FIELDS
 from .importing import run_import, without_cycle_collection
@@ -25,9 +27,22 @@ PREVIEW_ROWS = 20
 PREVIEW_PROBLEMS = 2000  # more than anyone reads; the error report has them all
 
 
+def before_each_job() -> None:
+    """What any worker does before a job: fail the jobs of workers that died, and
+    delete the files kept past their time (cheap when there is nothing to do)."""
+    leases.fail_abandoned_jobs()
+    retention.delete_old_files()
+
+
 def run_check_job(job_id: int, check: int) -> None:
     """The background half of the preview, a dry run of the import: the header and
     the first rows are shown first, then every row is checked, with progress."""
+    before_each_job()
+    with leases.holding_lease(job_id):
+        _run_check_job(job_id, check)
+
+
+def _run_check_job(job_id: int, check: int) -> None:
     job = ImportJob.objects.select_related("into", "user").get(pk=job_id)
 
     def current() -> bool:
@@ -129,10 +144,28 @@ def run_import_job(job_id: int) -> ImportJob:
 
 
 def _run_import_job(job_id: int) -> ImportJob:
+    before_each_job()
+    # Claimed by one worker only: a job queued twice, or already run, is left alone.
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
+        status=ImportJob.Status.RUNNING, attempts=F("attempts") + 1
+    )
     job = ImportJob.objects.select_related("into", "user").get(pk=job_id)
-    job.status = ImportJob.Status.RUNNING
-    job.save(update_fields=["status"])
+    if not claimed:
+        return job
+    try:
+        with leases.holding_lease(job_id):
+            return _import(job)
+    except BaseException:
+        # Not left "running" for ever: failed, with the error in the worker's log.
+        ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.RUNNING).update(
+            status=ImportJob.Status.FAILED,
+            outcome={"reason": "error"},
+            finished_at=timezone.now(),
+        )
+        raise
 
+
+def _import(job: ImportJob) -> ImportJob:
     def progress(done, total):
         report_progress(ImportJob.objects.filter(pk=job.pk), done=done, total=total)
 
@@ -145,7 +178,7 @@ def _run_import_job(job_id: int) -> ImportJob:
         )  # fmt: skip
     except UnusableFile as error:
         job.status = ImportJob.Status.FAILED
-        job.outcome = {"message": str(error)}
+        job.outcome = {"message": str(error), "reason": "file"}
     else:
         job.status = (
             ImportJob.Status.STOPPED if outcome.stopped else ImportJob.Status.DONE
@@ -163,7 +196,9 @@ def _run_import_job(job_id: int) -> ImportJob:
             details={k: v for k, v in job.outcome.items() if k not in ("errors", "warnings")},
         )  # fmt: skip
     job.finished_at = timezone.now()
-    job.save()
+    job.save(update_fields=[
+        "status", "outcome", "error_report", "done", "total", "finished_at",
+    ])  # fmt: skip
     return job
 
 

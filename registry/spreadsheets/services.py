@@ -85,10 +85,17 @@ def confirm_import(
     """Queue the import for the background worker and remember the column choices."""
     if job.status != ImportJob.Status.PREVIEW:
         raise UnusableFile(_("This import was already confirmed."))
+    if job.file_deleted_at:
+        raise UnusableFile(
+            _("The file was deleted on %(day)s; upload it again.")
+            % {"day": job.file_deleted_on.strftime("%d/%m/%Y")}
+        )
     if job.preview.get("checking"):
         raise UnusableFile(_("The file is still being checked; wait for the result."))
     if job.preview.get("message"):
         raise UnusableFile(job.preview["message"])
+    if "summary" not in job.preview:
+        raise UnusableFile(_("The file was not checked to the end; check it again."))
     if job.preview.get("summary", {}).get("invalid") and not skip_invalid:
         raise UnusableFile(
             _("Some rows are invalid: correct the file, or choose to skip those rows.")
@@ -102,6 +109,36 @@ def confirm_import(
         SavedMapping.objects.update_or_create(
             user=job.user, kind=job.kind, defaults={"overrides": job.overrides}
         )
+    enqueue_on_commit(import_file, job.pk)
+    return job
+
+
+@transaction.atomic
+def retry_import(*, job: ImportJob) -> ImportJob:
+    """Run again a check or an import that failed or whose worker died, from the file
+    kept with the job (nothing to upload again)."""
+    job = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if job.file_deleted_at:
+        raise UnusableFile(
+            _("The file was deleted on %(day)s; upload it again.")
+            % {"day": job.file_deleted_on.strftime("%d/%m/%Y")}
+        )
+    if not job.can_retry:
+        raise UnusableFile(_("This import has not stopped; there is nothing to retry."))
+    job.lease_until = None
+    if job.status == ImportJob.Status.PREVIEW:
+        kept = {key: job.preview[key] for key in HEAD_KEYS if key in job.preview}
+        job.preview = kept | {"checking": True, "check": job.preview.get("check", 0) + 1}
+        job.done = job.total = 0
+        job.save(update_fields=["preview", "done", "total", "lease_until"])
+        check_file_later(job)
+        return job
+    job.status = ImportJob.Status.QUEUED
+    job.outcome, job.error_report, job.finished_at = {}, None, None
+    job.done = job.total = 0
+    job.save(update_fields=[
+        "status", "outcome", "error_report", "finished_at", "done", "total", "lease_until",
+    ])  # fmt: skip
     enqueue_on_commit(import_file, job.pk)
     return job
 

@@ -184,6 +184,22 @@ def import_confirm(request, pk):
 
 @login_required
 @permission_required("registry.import_data", raise_exception=True)
+@require_POST
+def import_retry(request, pk):
+    job = _job(request, pk)
+    try:
+        job = services.retry_import(job=job)
+    except UnusableFile as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The file is being processed again."))
+    if job.status == ImportJob.Status.PREVIEW:
+        return redirect("import_preview", pk=job.pk)
+    return redirect("import_progress", pk=job.pk)
+
+
+@login_required
+@permission_required("registry.import_data", raise_exception=True)
 def import_progress(request, pk):
     job = get_object_or_404(
         ImportJob.objects.for_user(request.user).select_related("into", "user"), pk=pk
