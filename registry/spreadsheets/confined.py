@@ -13,6 +13,7 @@ connection it inherited, and leaves through ``os._exit`` (multiprocessing's), wh
 closes none of them.
 """
 
+import faulthandler
 import io
 import logging
 import multiprocessing
@@ -87,6 +88,8 @@ def run_confined(
 
 
 def _child(sender, produce, memory_mb: int, seconds: float, passes) -> None:
+    # A reader that aborts for want of memory says so itself; the caller says the rest.
+    faulthandler.disable()
     try:
         _cap(memory_mb, seconds)
         for item in produce():
