@@ -38,8 +38,16 @@ def run_check_job(job_id: int, check: int) -> None:
     """The background half of the preview, a dry run of the import: the header and
     the first rows are shown first, then every row is checked, with progress."""
     before_each_job()
-    with leases.holding_lease(job_id):
-        _run_check_job(job_id, check)
+    try:
+        with leases.holding_lease(job_id):
+            _run_check_job(job_id, check)
+    except BaseException:
+        # Not left "checking" for ever: stopped, with the error in the worker's log.
+        job = ImportJob.objects.get(pk=job_id)
+        if job.preview.get("check") == check:
+            job.preview |= {"checking": False, "stopped": True, "reason": "error"}
+            job.save(update_fields=["preview"])
+        raise
 
 
 def _run_check_job(job_id: int, check: int) -> None:

@@ -127,7 +127,8 @@ def _cell_fonts(data: bytes, sheet_name: str) -> CellFonts | None:
         else:
             yield None
 
-    return next(iter(_confined(look_up)))
+    [fonts] = _confined(look_up)
+    return fonts
 
 
 def _confined(produce: Callable[[], Iterable]) -> Iterator:

@@ -221,3 +221,19 @@ def test_a_deleted_file_can_be_neither_confirmed_nor_retried(client, officer, cd
     for response in (confirmed, retried):
         assert deleted_on in str(list(response.context["messages"])[0])
     assert not Member.objects.exists()
+
+
+def test_a_check_that_raises_is_stopped_not_left_checking(
+    client, officer, cdcs, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("registry.spreadsheets.jobs.run_import", broken)
+    job = previewed(client, officer, cdcs)
+
+    page = client.get(reverse("import_preview", args=[job.pk])).content.decode()
+
+    job.refresh_from_db()
+    assert not job.preview["checking"] and job.preview["stopped"]
+    assert 'id="check-error"' in page and 'id="retry"' in page
