@@ -14,6 +14,7 @@ Nothing here touches the ORM.
 import csv
 import io
 import re
+import struct
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -384,8 +385,9 @@ def _xls_fonts(data: bytes) -> dict[str, set[str]]:
     found, total = {}, 0
     try:
         book = xlrd.open_workbook(
-            file_contents=data, formatting_info=True, on_demand=True
-        )
+            file_contents=data, formatting_info=True, on_demand=True,
+            logfile=io.StringIO(),  # its warnings about damaged files
+        )  # fmt: skip
         for name in book.sheet_names():
             sheet = book.sheet_by_name(name)
             extent = sizes.Extent(sheet.nrows, sheet.ncols)
@@ -394,7 +396,7 @@ def _xls_fonts(data: bytes) -> dict[str, set[str]]:
             total += extent.cells
             found[name] = _xls_sheet_fonts(book, sheet)
             book.unload_sheet(name)
-    except (xlrd.XLRDError, IndexError, KeyError, AssertionError, NotImplementedError):
+    except (xlrd.XLRDError, xlrd.compdoc.CompDocError, *XLRD_ERRORS):
         pass  # no fonts; the reader says whether the file can be read at all
     return found
 
@@ -411,6 +413,12 @@ def _xls_sheet_fonts(book, sheet) -> set[str]:
     return names
 
 
+# What xlrd raises on a damaged or unusual .xls, besides its own XLRDError and
+# CompDocError.
+XLRD_ERRORS = (
+    ArithmeticError, AssertionError, IndexError, KeyError, NotImplementedError,
+    struct.error, UnicodeDecodeError, ValueError,
+)  # fmt: skip
 _CELL = re.compile(rb'<c r="([A-Z]+)(\d+)"([^>]*)>')
 _STYLE = re.compile(rb'\ss="(\d+)"')
 
@@ -451,8 +459,9 @@ def _xls_legacy_fonts(data: bytes, sheet_name: str) -> CellFonts | None:
 
     try:
         book = xlrd.open_workbook(
-            file_contents=data, formatting_info=True, on_demand=True
-        )
+            file_contents=data, formatting_info=True, on_demand=True,
+            logfile=io.StringIO(),  # its warnings about damaged files
+        )  # fmt: skip
         sheet = book.sheet_by_name(sheet_name)
         found = {}
         for row in range(sheet.nrows):
@@ -463,5 +472,5 @@ def _xls_legacy_fonts(data: bytes, sheet_name: str) -> CellFonts | None:
                     if encoding_of_font(name):
                         found[(row, col)] = name
         return found
-    except (xlrd.XLRDError, IndexError, KeyError, AssertionError):
+    except (xlrd.XLRDError, xlrd.compdoc.CompDocError, *XLRD_ERRORS):
         return None

@@ -154,6 +154,7 @@ def test_a_broken_file_is_read_or_refused_with_a_message(file):
 
 
 @pytest.mark.long
+@pytest.mark.timeout(4 * 3600)
 @given(broken_files())
 @LONG
 def test_thousands_of_broken_files(file):
@@ -183,6 +184,7 @@ def test_a_broken_file_is_written_whole_or_not_at_all(cdcs, file):
 
 
 @pytest.mark.long
+@pytest.mark.timeout(4 * 3600)
 @pytest.mark.django_db
 @given(broken_files())
 @LONG_WRITES
