@@ -210,14 +210,17 @@ class User(threading.Thread):
                 self.results[kind].append((elapsed, outcome))
 
 
-def serve(env: dict, code: Path, port: int, workers: int) -> subprocess.Popen:
+def serve(env: dict, code: Path, port: int, workers: int, log: Path) -> subprocess.Popen:
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
         cwd=code, env=env, check=True,
     )  # fmt: skip
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", str(workers),
-         "--bind", f"{HOST}:{port}", "--timeout", "120", "--log-level", "warning"],
+         "--bind", f"{HOST}:{port}", "--timeout", "120", "--log-level", "warning",
+         # Each request's own time in the worker (ms) and its path: what a request
+         # costs a worker, apart from the time it waited in the queue.
+         "--access-logfile", str(log), "--access-logformat", "%(M)s %(U)s?%(q)s"],
         cwd=code, env=env | {"PYTHONPATH": str(code)},
     )  # fmt: skip
     deadline = time.monotonic() + 60
@@ -278,12 +281,32 @@ def percentiles(times: list[float]) -> dict:
 
 
 def run_load(args, env, code: Path, pages) -> dict:
-    server = serve(env, code, args.port, args.workers)
-    try:
-        return load(pages, users=args.users, seconds=args.seconds, port=args.port)
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(30)
+    with tempfile.TemporaryDirectory(prefix="load-log-") as folder:
+        log = Path(folder) / "access.log"
+        server = serve(env, code, args.port, args.workers, log)
+        try:
+            figures = load(pages, users=args.users, seconds=args.seconds, port=args.port)
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(30)
+        figures |= worker_time(log, pages)
+    return figures
+
+
+def worker_time(log: Path, pages) -> dict:
+    """The mean time a request took in its worker, from gunicorn's access log."""
+    kinds = {path: kind_of(kind) for found in pages.values() for kind, path in found}
+    times = defaultdict(list)
+    for line in log.read_text().splitlines():
+        milliseconds, _, path = line.partition(" ")
+        kind = kinds.get(path.removesuffix("?"))
+        if kind and milliseconds.isdigit():
+            times[kind].append(int(milliseconds))
+    every = [t for found in times.values() for t in found]
+    return {
+        "worker_ms_per_request": round(statistics.fmean(every)) if every else None,
+        "worker_ms_by_page": {k: round(statistics.fmean(v)) for k, v in sorted(times.items())},
+    }
 
 
 def baseline_code(revision: str, folder: str) -> Path:
@@ -357,17 +380,21 @@ def main() -> None:
                 figures = run_load(args, env, code, pages)
                 runs[name].append(figures)
                 pages_seen = figures.pop("by_page")
+                by_page_worker = figures.pop("worker_ms_by_page")
                 print(f"round {number + 1}, {name}: {json.dumps(figures)}", flush=True)
                 print("   by page (p50/p95 ms): " + ", ".join(
                     f"{kind} {found['p50_ms']}/{found['p95_ms']}"
                     for kind, found in pages_seen.items()
                 ), flush=True)  # fmt: skip
+                print(f"   worker ms per request, by page: {by_page_worker}", flush=True)
         shutil.rmtree(old / "staticfiles", ignore_errors=True)
     for name, found in runs.items():
         rate = statistics.fmean(f["requests_per_second"] for f in found)
         p95 = statistics.fmean(f["p95_ms"] for f in found)
         errors = sum(f["errors"] for f in found)
-        print(f"{name}: {rate:.1f} requests/s, p95 {p95:.0f} ms, {errors} errors")
+        worker = statistics.fmean(f["worker_ms_per_request"] for f in found)
+        print(f"{name}: {rate:.1f} requests/s, p95 {p95:.0f} ms, {errors} errors, "
+              f"{worker:.0f} ms of a worker per request")  # fmt: skip
 
 
 if __name__ == "__main__":
