@@ -155,7 +155,9 @@ def _run_import_job(job_id: int) -> ImportJob:
     before_each_job()
     # Claimed by one worker only: a job queued twice, or already run, is left alone.
     claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
-        status=ImportJob.Status.RUNNING, attempts=F("attempts") + 1
+        status=ImportJob.Status.RUNNING,
+        attempts=F("attempts") + 1,
+        lease_until=timezone.now() + leases.lease_length(),
     )
     job = ImportJob.objects.select_related("into", "user").get(pk=job_id)
     if not claimed:
