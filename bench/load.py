@@ -7,6 +7,8 @@
                                                           # spends its time (cProfile, in process)
     python bench/load.py --baseline 5050c63               # the same load on the code of that
                                                           # commit too, alternating, same database
+    python bench/load.py --compare-connections 3          # a new database connection per
+                                                          # request against a kept one
 
 A fresh PostgreSQL database (``--database-url``, default sdv_load) gets the demo province
 (``seed_demo``: 80,356 workers, 69,991 members). gunicorn serves it on 127.0.0.1 with
@@ -59,6 +61,14 @@ def parse_args():
     parser.add_argument("--port", type=int, default=8860)
     parser.add_argument("--keep-database", action="store_true")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--compare-connections",
+        type=int,
+        metavar="ROUNDS",
+        default=0,
+        help="in process: each kind of page with a new database connection per request "
+        "(CONN_MAX_AGE = 0) and with a kept one, alternating, ROUNDS each",
+    )
     parser.add_argument("--baseline", help="a commit whose code serves the same load too")
     parser.add_argument("--rounds", type=int, default=1, help="with --baseline: rounds")
     return parser.parse_args()
@@ -104,7 +114,9 @@ def prepare(database_url: str, env: dict, keep: bool) -> None:
 
 def pages_by_role(database_url: str) -> dict[str, list[tuple[str, str]]]:
     """(kind, path) for each demo account, drawn from the seeded register."""
-    os.environ.update(environment(database_url) | {"DEBUG": "true"})
+    os.environ.update(
+        environment(database_url) | {"DEBUG": "true", "ALLOWED_HOSTS": f"{HOST},testserver"}
+    )
     import django
 
     django.setup()
@@ -377,6 +389,42 @@ def profile(pages) -> None:
             stats.sort_stats("cumulative").print_stats(25)
 
 
+def compare_connections(pages, rounds: int) -> None:
+    """The median of 10 requests of each kind of page, in this process, reconnecting
+    before each request (as Django does at the end of every request when
+    CONN_MAX_AGE is 0) or keeping the connection, alternating."""
+    from django.db import connection
+    from django.test import Client
+
+    from registry.models import User as Account
+
+    kinds = {}
+    for username in ROLES:
+        client = Client()
+        client.force_login(Account.objects.get(username=username))
+        for kind, path in pages[username]:
+            kinds.setdefault(f"{kind_of(kind)} ({username})", (client, path))
+    totals = defaultdict(list)
+    for number in range(rounds):
+        for mode in ("new connection", "kept connection"):
+            medians = {}
+            for name, (client, path) in kinds.items():
+                times = []
+                for _ in range(10):
+                    if mode == "new connection":
+                        connection.close()
+                    started = time.perf_counter()
+                    client.get(path)
+                    times.append(time.perf_counter() - started)
+                medians[name] = 1000 * statistics.median(times)
+            totals[mode].append(statistics.fmean(medians.values()))
+            print(f"round {number + 1}, {mode}: mean of the pages' medians "
+                  f"{totals[mode][-1]:.1f} ms; " + ", ".join(
+                      f"{name} {ms:.0f}" for name, ms in medians.items()))  # fmt: skip
+    before, after = (statistics.fmean(totals[m]) for m in ("new connection", "kept connection"))
+    print(f"mean: new connection {before:.1f} ms, kept {after:.1f} ms: {after / before:.2f}×")
+
+
 def main() -> None:
     args = parse_args()
     env = environment(args.database_url)
@@ -385,6 +433,8 @@ def main() -> None:
     pages = pages_by_role(args.database_url)
     if args.profile:
         return profile(pages)
+    if args.compare_connections:
+        return compare_connections(pages, args.compare_connections)
     print(f"{args.users} users, {args.seconds:g} s, {args.workers} gunicorn workers")
     if not args.baseline:
         print(json.dumps(run_load(args, env, ROOT, pages), indent=1))
