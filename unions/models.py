@@ -277,6 +277,23 @@ class IndustrialZone(models.Model):
         super().save(*args, **kwargs)
 
 
+def union_active_on(day) -> Q:
+    """The employer's CĐCS exists and is active on ``day``."""
+    return Q(grassroots_union__founded_on__lte=day) & (
+        Q(grassroots_union__dissolved_on__isnull=True)
+        | Q(grassroots_union__dissolved_on__gt=day)
+    )
+
+
+def no_union_on(day) -> Q:
+    """The employer has no CĐCS, or its CĐCS is not active on ``day``."""
+    return (
+        Q(grassroots_union__isnull=True)
+        | Q(grassroots_union__founded_on__gt=day)
+        | Q(grassroots_union__dissolved_on__lte=day)
+    )
+
+
 class EmployerQuerySet(models.QuerySet):
     def for_user(self, user):
         """Employers managed by, or unionised in, a unit of the user's subtree."""
@@ -290,6 +307,19 @@ class EmployerQuerySet(models.QuerySet):
         return self.filter(
             Q(managing_unit__path__startswith=unit.path)
             | Q(grassroots_union__path__startswith=unit.path)
+        )
+
+    def placed_within(self, unit, day):
+        """Employers counted in ``unit``'s figures on ``day``, each in one place only.
+
+        An employer is placed at its CĐCS while that CĐCS is active, else at its
+        managing unit (docs/domain.md, "Where an employer is counted"): an employer
+        managed under one unit and unionised under another counts once, where its
+        members are counted.
+        """
+        return self.filter(
+            Q(union_active_on(day), grassroots_union__path__startswith=unit.path)
+            | Q(no_union_on(day), managing_unit__path__startswith=unit.path)
         )
 
     def enterprises(self):

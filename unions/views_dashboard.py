@@ -292,20 +292,22 @@ def white_spot_form(request):
 
 
 def sort_rows(rows, sort: str):
-    """Rows sorted by a figure (``-members`` = most first); undefined rates go last."""
+    """Rows sorted by a figure (``-members`` = most first); undefined rates go last,
+    and the row of what is placed at the unit itself stays at the end."""
     name = sort.removeprefix("-")
     if name not in SORTS:
         return rows
     descending = sort.startswith("-")
-    known = [row for row in rows if getattr(row, name) is not None]
-    unknown = [row for row in rows if getattr(row, name) is None]
+    known = [row for row in rows if not row.is_own and getattr(row, name) is not None]
+    unknown = [row for row in rows if not row.is_own and getattr(row, name) is None]
     known.sort(key=lambda row: getattr(row, name), reverse=descending)
-    return known + unknown
+    return known + unknown + [row for row in rows if row.is_own]
 
 
 def charts(total, children) -> dict:
     """Data for the three charts, passed to the page with json_script."""
     by_month = figures.members_by_month(total.unit, total.as_of, current=total)
+    children = [child for child in children if not child.is_own]
     return {
         "months": [point.strftime("%m/%Y") for point, _m, _a in by_month],
         "members": [members for _p, members, _a in by_month],

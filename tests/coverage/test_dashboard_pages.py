@@ -126,7 +126,8 @@ def test_the_children_table_sorts_by_a_figure(client, leader, registry, district
         client, "dashboard", unit=district.code, as_of=AS_OF, sort="-members"
     )
 
-    assert [row.unit for row in response.context["children"]] == [sibling, cdcs]
+    rows = [(row.unit, row.is_own) for row in response.context["children"]]
+    assert rows == [(sibling, False), (cdcs, False), (district, True)]
 
 
 def test_targets_show_progress(client, leader, registry, cdcs):

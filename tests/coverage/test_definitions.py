@@ -141,18 +141,31 @@ def test_state_agencies_stop_being_eligible_on_the_day_their_unions_ended(
     assert figures_of(district, ended).employers_eligible == 1
 
 
-def test_an_employer_is_in_scope_through_its_managing_unit_or_its_cdcs(
+def test_an_employer_with_an_active_cdcs_counts_where_its_cdcs_is(
     province, district, other_district, other_cdcs
 ):
     EmployerFactory(managing_unit=district, grassroots_union=other_cdcs, workers=40)
 
     day = date(2025, 8, 1)
-    assert figures_of(district, day).employers_eligible == 1
+    assert figures_of(district, day).employers_eligible == 0
     assert figures_of(other_district, day).employers_eligible == 1
     assert figures_of(province, day).employers_eligible == 1
 
 
-def test_an_employer_split_between_two_children_counts_once_for_their_parent(
+def test_an_employer_counts_at_its_managing_unit_before_its_cdcs_is_founded(
+    province, district, other_district
+):
+    young = UnionUnitFactory(parent=other_district, founded_on=date(2025, 9, 1))
+    EmployerFactory(managing_unit=district, grassroots_union=young, workers=40)
+
+    before, after = date(2025, 8, 31), date(2025, 9, 1)
+    assert figures_of(district, before).employers_eligible == 1
+    assert figures_of(other_district, before).employers_eligible == 0
+    assert figures_of(district, after).employers_eligible == 0
+    assert figures_of(other_district, after).employers_with_union == 1
+
+
+def test_an_employer_split_between_two_children_counts_in_one_row(
     province, district, other_district, other_cdcs
 ):
     EmployerFactory(managing_unit=district, grassroots_union=other_cdcs, workers=40)
@@ -160,7 +173,28 @@ def test_an_employer_split_between_two_children_counts_once_for_their_parent(
     total, children = coverage_with_children(province, date(2025, 8, 1))
 
     assert total.employers_eligible == 1
-    assert [child.employers_eligible for child in children] == [1, 1]
+    assert {row.unit: row.employers_eligible for row in children} == {
+        district: 0,
+        other_district: 1,
+    }
+
+
+def test_the_parent_is_the_sum_of_its_children_and_of_what_it_holds_itself(
+    province, district, cdcs, other_cdcs
+):
+    EmployerFactory(managing_unit=province, workers=300)  # held by the province itself
+    EmployerFactory(managing_unit=district, grassroots_union=other_cdcs, workers=40)
+    EmployerFactory(managing_unit=district, grassroots_union=cdcs, workers=50)
+    EmployerFactory(managing_unit=district, workers=60)
+
+    total, children = coverage_with_children(province, date(2025, 8, 1))
+
+    own = [row for row in children if row.is_own]
+    assert [row.unit for row in own] == [province]
+    assert own[0].employers_eligible == 1
+    assert own[0].workers == 300
+    for key in KEYS:
+        assert getattr(total, key) == sum(getattr(row, key) for row in children), key
 
 
 # --- Employers with a union and CĐCS --------------------------------------------------

@@ -4,7 +4,8 @@ from datetime import date
 import pytest
 
 from members.models import LeaveReason, StartReason
-from tests.factories import MembershipFactory, UnionUnitFactory
+from tests.factories import EmployerFactory, MembershipFactory, UnionUnitFactory
+from unions.coverage.figures import coverage_with_children
 from unions.coverage.report import period_report
 
 from .test_rollups_match_a_recount import (
@@ -19,6 +20,12 @@ from .test_rollups_match_a_recount import (
 pytestmark = pytest.mark.django_db
 
 YEAR = (date(2024, 1, 1), date(2024, 12, 31))
+EMPLOYER_COLUMNS = [
+    "employers_eligible",
+    "employers_with_union",
+    "enterprises_with_union",
+    "enterprises_with_cba",
+]
 
 
 def transfer(member_from, to_unit, day):
@@ -150,3 +157,27 @@ def test_the_report_of_a_cdcs_is_its_own_single_row(cdcs):
 
     assert [row.unit for row in report.rows] == [cdcs]
     assert report.total.admitted == 1
+
+
+def test_the_total_row_is_the_dashboards_card_and_the_sum_of_the_rows(
+    province, district, cdcs, other_cdcs
+):
+    EmployerFactory(managing_unit=province, workers=300)
+    EmployerFactory(managing_unit=district, grassroots_union=other_cdcs, workers=40)
+    EmployerFactory(managing_unit=district, grassroots_union=cdcs, workers=50)
+    EmployerFactory(managing_unit=district, workers=60)
+    day = date(2025, 12, 31)
+
+    report = period_report(province, date(2025, 1, 1), day)
+    card, children = coverage_with_children(province, day)
+
+    for name in EMPLOYER_COLUMNS:
+        assert getattr(report.total, name) == getattr(card, name), name
+        assert getattr(report.total, name) == sum(
+            getattr(row, name) for row in report.rows
+        )
+        assert [getattr(row, name) for row in report.rows] == [
+            getattr(row, name) for row in children
+        ]
+    assert report.rows[-1].is_own
+    assert report.rows[-1].employers_eligible == 1

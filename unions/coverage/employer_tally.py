@@ -1,8 +1,10 @@
 """The employer tally: the spells summed per unit's scope and day (see EmployerTally).
 
 How the employer figures of unit P on day D are computed:
-- a spell (spells.py) of employer E covers D when ``starts_on <= D < ends_on``; E is in
-  P's scope when its managing unit or its CĐCS lies in P's subtree, counted once;
+- a spell (spells.py) of employer E covers D when ``starts_on <= D < ends_on``; E is
+  placed at its CĐCS while the spell has an active one, else at its managing unit
+  (``Employer.objects.placed_within``), and counts in P's figures when that place lies
+  in P's subtree;
 - E is eligible on D when the spell's worker count reaches ELIGIBLE_MIN_WORKERS and,
   for the kinds that lost their unions, D is before STATE_SECTOR_UNIONS_ENDED_ON: such a
   spell is cut at that day;
@@ -98,7 +100,7 @@ def changes(spells, sign: int = 1) -> dict[tuple[str, str, date], list[int]]:
         set(Employer.NO_UNION_KINDS),
         set(Employer.ENTERPRISE_KINDS),
     )
-    # First per (managing path, CĐCS path, day): most employers of a unit share days.
+    # First per (place, day): most employers of a unit share days.
     by_place = defaultdict(lambda: [0] * len(FIGURES))
     for (
         starts_on,
@@ -125,7 +127,7 @@ def changes(spells, sign: int = 1) -> dict[tuple[str, str, date], list[int]]:
             sign * enterprise,
             sign * (enterprise and bool(has_agreement)),
         )
-        place = (managing_path, grassroots_path)
+        place = grassroots_path if has_union else managing_path
         _add(by_place[(place, starts_on)], values)
         if ends_on is not None:
             _add(by_place[(place, ends_on)], values, -1)
@@ -142,7 +144,7 @@ def changes(spells, sign: int = 1) -> dict[tuple[str, str, date], list[int]]:
         if not any(values):
             continue
         if place not in scopes:
-            scopes[place] = _scope_paths(*place)
+            scopes[place] = _scope_paths(place)
         spans = (
             (Span.YEAR, day.replace(month=1, day=1)),
             (Span.MONTH, day.replace(day=1)),
@@ -159,14 +161,10 @@ def _add(total: list[int], values, factor: int = 1) -> None:
         total[index] += factor * value
 
 
-def _scope_paths(managing_path: str, grassroots_path: str) -> set[str]:
-    """Every unit whose scope holds an employer: the ancestors of both its units."""
+def _scope_paths(place: str) -> list[str]:
+    """Every unit whose figures hold an employer placed at ``place``: its ancestors."""
     step = UnionUnit.steplen
-    return {
-        path[:end]
-        for path in (managing_path, grassroots_path)
-        for end in range(step, len(path) + 1, step)
-    }
+    return [place[:end] for end in range(step, len(place) + 1, step)]
 
 
 def apply(old_spells, new_spells) -> None:

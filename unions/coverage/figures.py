@@ -1,7 +1,10 @@
 """Coverage figures (issue 5): the one place the definitions live.
 
-For a unit U and a day D, "in scope" means the employer's managing unit or its CĐCS is in
-U's subtree. The dashboard, the white-spot and renewal lists and exports, the periodic
+For a unit U and a day D, an employer counts in U's figures when it is placed in U's
+subtree on D: at its CĐCS while that CĐCS is active, else at its managing unit
+(``Employer.objects.placed_within``). Each employer is in one place on a day, so a
+unit's figures are the sum of its children's and of the employers placed at the unit
+itself. The dashboard, the white-spot and renewal lists and exports, the periodic
 report and the ``coverage`` command all call the functions below.
 
 Two layers, proven equal by tests/coverage/test_rollups_match_a_recount.py:
@@ -55,6 +58,7 @@ from unions.models import (
     Target,
     UnionUnit,
     WorkforceReport,
+    union_active_on,
 )
 
 from . import employer_tally, spells
@@ -111,6 +115,8 @@ class Coverage:
     founded_this_year: int = 0
     due_for_renewal: int = 0
     target: Target | None = field(default=None, repr=False)
+    # The row of what is placed at the unit itself, next to its children's rows.
+    is_own: bool = False
 
     @property
     def unionisation_rate(self):
@@ -162,14 +168,6 @@ class Coverage:
 # --- Employers ----------------------------------------------------------------------
 
 
-def union_active_on(day: date) -> Q:
-    """The employer's CĐCS exists and is active on ``day``."""
-    return Q(grassroots_union__founded_on__lte=day) & (
-        Q(grassroots_union__dissolved_on__isnull=True)
-        | Q(grassroots_union__dissolved_on__gt=day)
-    )
-
-
 def with_workers_on(employers, day: date):
     """Annotate ``workers_on``: the last count reported on or before ``day``, else the current one."""
     reported = (
@@ -186,7 +184,7 @@ def with_workers_on(employers, day: date):
 
 def eligible_employers(unit: UnionUnit, day: date):
     """Employers in scope that could have a union on ``day``, with ``workers_on`` and ``has_union``."""
-    employers = Employer.objects.within(unit).may_have_union_on(day)
+    employers = Employer.objects.placed_within(unit, day).may_have_union_on(day)
     return (
         with_workers_on(employers, day)
         .filter(workers_on__gte=settings.ELIGIBLE_MIN_WORKERS)
@@ -240,8 +238,8 @@ def spells_on(unit: UnionUnit, day: date):
     spells.refresh()
     covering = EmployerSpell.objects.filter(
         Q(ends_on__isnull=True) | Q(ends_on__gt=day),
-        Q(managing_path__startswith=unit.path)
-        | Q(grassroots_path__startswith=unit.path),
+        Q(has_union=True, grassroots_path__startswith=unit.path)
+        | Q(has_union=False, managing_path__startswith=unit.path),
         starts_on__lte=day,
         workers__gte=settings.ELIGIBLE_MIN_WORKERS,
     )
@@ -292,9 +290,11 @@ def coverage_with_children(
 ) -> tuple[Coverage, list[Coverage]]:
     """Figures of ``unit`` and of each direct child, from the same grouped queries.
 
-    A child is listed when it is active on ``day`` or has anything to count. An employer
-    managed under one child and unionised under another counts in both children's rows
-    (it is in scope of each) and once in the unit's own figures.
+    A child is listed when it is active on ``day`` or has anything to count. Each
+    employer and membership is placed in one unit on a day, so the unit's figures are
+    its children's rows plus a row of what is placed at the unit itself (``is_own``:
+    employers it manages that have no active CĐCS, members it holds directly), listed
+    last when it is not empty.
     """
     day = check_day(day or timezone.localdate())
     kids = list(UnionUnit.objects.get_children(unit)) if children else []
@@ -310,7 +310,33 @@ def coverage_with_children(
     listed = [
         row for row in rows.values() if row.unit.is_active_on(day) or not row.is_empty
     ]
+    own = _own_row(total, rows.values())
+    if kids and not own.is_empty:
+        listed.append(own)
     return total, listed
+
+
+ADDITIVE = [
+    "workers",
+    "members",
+    "employers_eligible",
+    "employers_with_union",
+    "cdcs",
+    "enterprises_with_union",
+    "enterprises_with_cba",
+    "admitted_this_year",
+    "admitted_this_month",
+    "founded_this_year",
+    "due_for_renewal",
+]
+
+
+def _own_row(total: Coverage, children) -> Coverage:
+    """What the unit's figures hold beyond its children's: what is placed at it."""
+    own = Coverage(unit=total.unit, as_of=total.as_of, is_own=True)
+    for name in ADDITIVE:
+        setattr(own, name, getattr(total, name) - sum(getattr(c, name) for c in children))
+    return own
 
 
 def _add_members(total: Coverage, rows: dict[str, Coverage], day: date) -> None:
@@ -378,10 +404,9 @@ def _add_grassroots(total, rows, unit, day, key_length) -> None:
 def _add_employers(total, rows, unit, day, key_length) -> None:
     """Employer figures of the unit and of each child, from the employer tally.
 
-    Each unit's scope (employers managed in its subtree or unionised by a CĐCS there,
-    once) has its own rows, so this reads about 75 rows per unit whatever the size of
-    its subtree (see employer_tally.py for how they are kept). An employer managed
-    under one child and unionised under another is in both children's scopes.
+    Each unit has rows of the employers placed in its subtree, so this reads about 75
+    rows per unit whatever the size of its subtree (see employer_tally.py for how they
+    are kept).
     """
     spells.refresh()  # also brings the tally up to date
     found = employer_tally.figures_on([unit.path, *rows], day)

@@ -177,8 +177,8 @@ class StaleEmployer(models.Model):
 class EmployerTally(models.Model):
     """Changes of the employer figures of every unit's scope, derived from the spells.
 
-    A unit P's scope holds the employers whose managing unit or CĐCS is in P's subtree
-    (each once). A spell of an eligible employer adds its figures to every such P on
+    A unit P's figures hold the employers placed in P's subtree: at their CĐCS while it
+    is active, else at their managing unit (``Employer.objects.placed_within``). A spell of an eligible employer adds its figures to every such P on
     the day it starts and takes them off on the day it ends; a renewal counts from 90
     days before the expiry of the last agreement signed so far. Each change is written three times, as a
     day row, a month row and a year row of P, so the figures of P on D are three short

@@ -26,6 +26,7 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Q
 from django.db.models.functions import Substr
+from django.utils.translation import gettext as _
 
 from members.models import LeaveReason, Membership, StartReason
 from unions.models import UnionUnit
@@ -41,6 +42,8 @@ OTHER = "other"
 @dataclass
 class ReportRow:
     unit: UnionUnit | None
+    # What is placed at the unit itself (see figures.coverage_with_children).
+    is_own: bool = False
     members_at_start: int = 0
     admitted: int = 0
     transferred_in: int = 0
@@ -55,6 +58,12 @@ class ReportRow:
     employers_with_union: int = 0
     enterprises_with_union: int = 0
     enterprises_with_cba: int = 0
+
+    @property
+    def label(self) -> str:
+        if self.is_own:
+            return _("Placed at %(unit)s itself") % {"unit": self.unit.name}
+        return self.unit.name
 
     @property
     def left_total(self) -> int:
@@ -77,12 +86,14 @@ class ReportRow:
     @property
     def is_empty(self) -> bool:
         return not any(
-            getattr(self, name) for name in self.__dataclass_fields__ if name != "unit"
+            getattr(self, name)
+            for name in self.__dataclass_fields__
+            if name not in ("unit", "is_own")
         )
 
     def add(self, other: "ReportRow") -> None:
         for name in self.__dataclass_fields__:
-            if name == "unit":
+            if name in ("unit", "is_own"):
                 continue
             if name == "left":
                 self.left.update(other.left)
@@ -104,24 +115,33 @@ def period_report(unit: UnionUnit, starts_on: date, ends_on: date) -> PeriodRepo
     """The report for ``unit`` over [starts_on, ends_on] (both days included)."""
     check_day(starts_on)
     check_day(ends_on)
-    children = list(UnionUnit.objects.get_children(unit)) or [unit]
-    key_length = len(unit.path) + (UnionUnit.steplen if unit.numchild else 0)
+    children = list(UnionUnit.objects.get_children(unit))
+    key_length = len(unit.path) + (UnionUnit.steplen if children else 0)
     rows = {child.path: ReportRow(unit=child) for child in children}
+    # What is held by the unit itself: its whole figures when it has no children.
+    rows[unit.path] = ReportRow(unit=unit, is_own=bool(children))
 
     _add_member_counts(unit, rows, starts_on - timedelta(days=1), "members_at_start")
     _add_member_counts(unit, rows, ends_on, "members_at_end")
     _add_movements(unit, rows, starts_on, ends_on, key_length)
     _add_grassroots(unit, rows, starts_on, ends_on, key_length)
-    _add_employers(unit, rows, ends_on)
+    card = _add_employers(unit, rows, ends_on)
 
     listed = [
         row
         for row in rows.values()
-        if _existed_during(row.unit, starts_on, ends_on) or not row.is_empty
+        if not row.is_empty
+        or (not row.is_own and _existed_during(row.unit, starts_on, ends_on))
     ]
     total = ReportRow(unit=None)
     for row in listed:
         total.add(row)
+    # The employer columns of the total row are the dashboard's cards on the last day
+    # (each employer is in one row, so they are also the sum of the rows).
+    total.employers_eligible = card.employers_eligible
+    total.employers_with_union = card.employers_with_union
+    total.enterprises_with_union = card.enterprises_with_union
+    total.enterprises_with_cba = card.enterprises_with_cba
     reasons = [reason for reason in LEFT_REASONS if total.left[reason]]
     if total.left[OTHER]:
         reasons.append(OTHER)
@@ -137,11 +157,14 @@ def _existed_during(unit: UnionUnit, starts_on: date, ends_on: date) -> bool:
 def _add_member_counts(unit, rows, day, attribute) -> None:
     total = Coverage(unit=unit, as_of=day)
     counted = {path: Coverage(unit=row.unit, as_of=day) for path, row in rows.items()}
-    counted.pop(unit.path, None)
+    counted.pop(unit.path)
     _add_members(total, counted, day)
     for path, row in rows.items():
-        source = total if path == unit.path else counted[path]
-        setattr(row, attribute, source.members)
+        if path == unit.path:  # the unit's own: its figures less its children's
+            members = total.members - sum(kid.members for kid in counted.values())
+        else:
+            members = counted[path].members
+        setattr(row, attribute, members)
 
 
 def _add_movements(unit, rows, starts_on, ends_on, key_length) -> None:
@@ -225,10 +248,13 @@ def _add_grassroots(unit, rows, starts_on, ends_on, key_length) -> None:
         row.cdcs_at_end += group["at_end"]
 
 
-def _add_employers(unit, rows, ends_on) -> None:
+def _add_employers(unit, rows, ends_on) -> Coverage:
+    """The dashboard's rows on the last day into the report's; returns its card."""
     total, children = coverage_with_children(unit, ends_on)
-    by_path = {child.unit.path: child for child in children}
-    by_path.setdefault(unit.path, total)
+    by_path = {child.unit.path: child for child in children if not child.is_own}
+    by_path[unit.path] = next((c for c in children if c.is_own), None)
+    if len(rows) == 1:  # no children: the unit's row is its card
+        by_path[unit.path] = total
     for path, row in rows.items():
         figures = by_path.get(path)
         if figures is None:
@@ -237,3 +263,4 @@ def _add_employers(unit, rows, ends_on) -> None:
         row.employers_with_union = figures.employers_with_union
         row.enterprises_with_union = figures.enterprises_with_union
         row.enterprises_with_cba = figures.enterprises_with_cba
+    return total

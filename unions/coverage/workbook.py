@@ -75,7 +75,7 @@ def report_workbook(report: PeriodReport) -> bytes:
     _table_header(sheet, cols, header_row)
     row_number = header_row + 2
     for number, row in enumerate(report.rows, start=1):
-        _table_row(sheet, row_number, number, row.unit.name, row, cols, bold=False)
+        _table_row(sheet, row_number, number, row.label, row, cols, bold=False)
         row_number += 1
     _table_row(sheet, row_number, "", _("Total"), report.total, cols, bold=True)
     _signature(sheet, report, row_number + 2, width)
