@@ -56,6 +56,7 @@ class EmployerFactory(factory.django.DjangoModelFactory):
     kind = Employer.Kind.NON_STATE
     workers = 50
     workers_reported_on = date(2024, 1, 1)
+    founded_on = date(2000, 1, 1)
     managing_unit = None
     grassroots_union = None
 

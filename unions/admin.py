@@ -403,7 +403,19 @@ class EmployerAdmin(RefusesStaleEditsAdmin, ExportMixin, ScopedModelAdmin):
     ]
     inlines = [WorkforceReportInline]
     fieldsets = [
-        (None, {"fields": ["tax_code", "name", "kind", "industry", "industrial_zone"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "tax_code",
+                    "name",
+                    "kind",
+                    "industry",
+                    "industrial_zone",
+                    "founded_on",
+                ]
+            },
+        ),
         (_("Workers"), {"fields": ["workers", "workers_reported_on"]}),
         (_("Address"), {"fields": ["address", "province", "ward"]}),
         (_("Union"), {"fields": ["managing_unit", "grassroots_union"]}),

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
@@ -322,6 +323,26 @@ class EmployerQuerySet(models.QuerySet):
             | Q(no_union_on(day), managing_unit__path__startswith=unit.path)
         )
 
+    def known_on(self, day):
+        """Employers known to exist on ``day`` (docs/domain.md, "When an employer
+        counts"): from their founding or registration date, else from their first
+        workforce report, else from the day they were recorded."""
+        reports = WorkforceReport.objects.filter(employer=models.OuterRef("pk"))
+        undated = Q(
+            ~models.Exists(reports),
+            Q(recorded_on__isnull=True) | Q(recorded_on__lte=day),
+            workers_reported_on__isnull=True,
+        )
+        return self.filter(
+            Q(founded_on__lte=day)
+            | Q(
+                models.Exists(reports.filter(reported_on__lte=day))
+                | Q(workers_reported_on__lte=day)
+                | undated,
+                founded_on__isnull=True,
+            )
+        )
+
     def enterprises(self):
         return self.filter(kind__in=Employer.ENTERPRISE_KINDS)
 
@@ -374,6 +395,21 @@ class Employer(models.Model):
     workers = models.PositiveIntegerField(_("workers"), default=0)
     workers_reported_on = models.DateField(
         _("workers reported on"), null=True, blank=True
+    )
+    founded_on = models.DateField(
+        _("founded or registered on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The date on its business registration or founding decision. Figures for "
+            "earlier dates leave it out; without it, it counts from its first "
+            "workforce report."
+        ),
+    )
+    # The day it was entered: when nothing else dates it, it counts from then. Empty
+    # for records entered before this was kept (they count as always known).
+    recorded_on = models.DateField(
+        null=True, blank=True, editable=False, default=timezone.localdate
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
     province = models.ForeignKey(
@@ -453,6 +489,15 @@ class Employer(models.Model):
     @property
     def is_enterprise(self):
         return self.kind in self.ENTERPRISE_KINDS
+
+    def known_from(self, reported: list[date]):
+        """The first day it counts, given the dates of its workforce reports (None:
+        always); ``known_on`` is the same rule as a query."""
+        if self.founded_on is not None:
+            return self.founded_on
+        dates = [*reported, self.workers_reported_on]
+        dates = [day for day in dates if day is not None]
+        return min(dates) if dates else self.recorded_on
 
 
 class WorkforceReport(models.Model):

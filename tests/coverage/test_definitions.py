@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from members.models import LeaveReason, StartReason
 from tests.factories import (
@@ -17,6 +18,7 @@ from unions.coverage.figures import (
     coverage_with_children,
     due_for_renewal,
     renewals,
+    white_spots,
 )
 from unions.models import Employer
 
@@ -452,3 +454,66 @@ def test_a_transfer_between_two_cdcs_keeps_the_member_counted_once(
 
     assert figures_of(province, date(2025, 7, 31)).members == 1
     assert figures_of(province, date(2025, 8, 1)).members == 1
+
+
+# --- When an employer counts ----------------------------------------------------------
+
+
+def test_an_employer_entered_today_is_not_in_the_past(district, cdcs):
+    today = timezone.localdate()
+    EmployerFactory(
+        managing_unit=district,
+        founded_on=None,
+        workers_reported_on=today - timedelta(days=4),
+        workers=900,
+    )
+
+    past = figures_of(district)
+    now = figures_of(district, today)
+
+    assert (past.employers_eligible, past.workers) == (0, 0)
+    assert not white_spots(district, D).exists()
+    assert (now.employers_eligible, now.workers) == (1, 900)
+
+
+def test_an_employer_counts_from_its_founding_date(district):
+    EmployerFactory(
+        managing_unit=district,
+        founded_on=date(2024, 3, 1),
+        workers_reported_on=date(2025, 1, 1),
+    )
+
+    assert figures_of(district, date(2024, 2, 29)).employers_eligible == 0
+    assert figures_of(district, date(2024, 3, 1)).employers_eligible == 1
+
+
+def test_without_a_founding_date_it_counts_from_its_first_workforce_report(district):
+    employer = EmployerFactory(
+        managing_unit=district, founded_on=None, workers_reported_on=None
+    )
+    WorkforceReportFactory(employer=employer, reported_on=date(2023, 5, 1), workers=60)
+    WorkforceReportFactory(employer=employer, reported_on=date(2024, 5, 1), workers=70)
+
+    assert figures_of(district, date(2023, 4, 30)).employers_eligible == 0
+    assert figures_of(district, date(2023, 5, 1)).workers == 60
+
+
+def test_with_no_date_at_all_it_counts_from_the_day_it_was_entered(district):
+    employer = EmployerFactory(
+        managing_unit=district, founded_on=None, workers_reported_on=None
+    )
+    entered = employer.recorded_on
+
+    assert entered == timezone.localdate()
+    assert figures_of(district, entered - timedelta(days=1)).employers_eligible == 0
+    assert figures_of(district, entered).employers_eligible == 1
+
+
+def test_a_founding_date_entered_later_moves_its_start(district):
+    employer = EmployerFactory(managing_unit=district, founded_on=date(2024, 6, 1))
+    assert figures_of(district).employers_eligible == 0
+
+    employer.founded_on = date(2020, 1, 1)
+    employer.save()
+
+    assert figures_of(district).employers_eligible == 1

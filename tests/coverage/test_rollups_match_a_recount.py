@@ -221,6 +221,9 @@ def employer_steps(rng, uppers, grassroots):
             grassroots_union=rng.choice(grassroots + [None]),
             kind=rng.choice(list(Employer.Kind.values)),
             workers=rng.choice([2, 4, 5, 6, 40, 300]),
+            # Known from its founding, else its first report, else its entry.
+            founded_on=rng.choice([None, random_day(rng)]),
+            workers_reported_on=rng.choice([None, random_day(rng)]),
         )
         for _ in range(12)
     ]
@@ -241,6 +244,7 @@ def employer_steps(rng, uppers, grassroots):
     for employer in rng.sample(employers, 3):
         employer.grassroots_union = rng.choice(grassroots + [None])
         employer.kind = rng.choice(list(Employer.Kind.values))
+        employer.founded_on = rng.choice([None, employer.founded_on, random_day(rng)])
         employer.save()
     Employer.objects.filter(pk=rng.choice(employers).pk).update(workers=1)
     founded = rng.choice([unit for unit in grassroots if unit.dissolved_on is None])

@@ -184,7 +184,9 @@ def with_workers_on(employers, day: date):
 
 def eligible_employers(unit: UnionUnit, day: date):
     """Employers in scope that could have a union on ``day``, with ``workers_on`` and ``has_union``."""
-    employers = Employer.objects.placed_within(unit, day).may_have_union_on(day)
+    employers = (
+        Employer.objects.placed_within(unit, day).known_on(day).may_have_union_on(day)
+    )
     return (
         with_workers_on(employers, day)
         .filter(workers_on__gte=settings.ELIGIBLE_MIN_WORKERS)

@@ -27,6 +27,10 @@ from unions.models import (
 )
 
 from . import employer_tally
+from .triggers import EMPLOYER_FACTS
+
+# The employer's own columns its spells are computed from.
+FACTS = [column.removesuffix("_id") for column in EMPLOYER_FACTS]
 
 BEGINNING = date(1900, 1, 1)  # no figure is given for an earlier day
 ANALYZE_AFTER = 10_000  # employers refreshed at once
@@ -48,19 +52,23 @@ def timeline(
     reports: list[tuple[date, int]],
     union: tuple[date, date | None] | None,
     agreements: list[tuple[date, date, date]],
+    known_from: date | None = None,
 ) -> list[tuple[date, date | None, State]]:
-    """(starts_on, ends_on or None, state) for the whole life of one employer.
+    """(starts_on, ends_on or None, state) for the life of one employer.
 
-    ``agreements`` are (signed_on, effective_on, expires_on).
+    ``agreements`` are (signed_on, effective_on, expires_on); ``known_from`` is the
+    first day the employer counts (``Employer.known_from``; None: always): no spell
+    covers a day before it.
     """
     reports = sorted(reports)
-    changes = {BEGINNING}
+    first = max(BEGINNING, known_from or BEGINNING)
+    changes = {first}
     changes.update(day for day, _ in reports)
     if union:
         changes.update(day for day in union if day)
     for dates in agreements:
         changes.update(dates)
-    days = sorted(day for day in changes if day >= BEGINNING)
+    days = sorted(day for day in changes if day >= first)
 
     spells: list[tuple[date, date | None, State]] = []
     for day in days:
@@ -117,6 +125,7 @@ def spells_of(employers: list[Employer]) -> list[tuple]:
             reports=reports[employer.pk],
             union=(union.founded_on, union.dissolved_on) if union else None,
             agreements=agreements[employer.pk],
+            known_from=employer.known_from([day for day, _ in reports[employer.pk]]),
         ):
             rows.append(
                 (
@@ -174,10 +183,7 @@ def refresh(batch_size: int = 2000) -> int:
                 Employer.objects.filter(pk__in=ids)
                 .select_related("managing_unit", "grassroots_union")
                 .only(
-                    "workers",
-                    "kind",
-                    "managing_unit",
-                    "grassroots_union",
+                    *FACTS,
                     "managing_unit__path",
                     "grassroots_union__path",
                     "grassroots_union__founded_on",

@@ -28,6 +28,17 @@ from django.db import connection as default_connection
 from django.db import connections, transaction
 
 ADMITTED_REASONS = ("admitted", "readmitted")
+# The employer's columns its coverage facts are computed from (spells.py): a change to
+# any of them queues it. The triggers of both databases are generated from this list.
+EMPLOYER_FACTS = (
+    "workers",
+    "workers_reported_on",
+    "founded_on",
+    "recorded_on",
+    "kind",
+    "managing_unit_id",
+    "grassroots_union_id",
+)
 # While this setting is on (``tally_later``), new memberships are tallied at the end.
 LATER = "sodoanvien.tally_later"
 LATER_TABLE = "coverage_tally_later"  # a temporary table of their ids
@@ -214,7 +225,7 @@ def _pg_bodies() -> dict[str, tuple[str, str]]:
     moved = """(SELECT n.id, o.path AS old_path, n.path AS new_path
                 FROM old_units o JOIN new_units n ON n.id = o.id
                 WHERE o.path <> n.path)"""
-    employer_cols = "workers, kind, managing_unit_id, grassroots_union_id"
+    employer_cols = ", ".join(EMPLOYER_FACTS)
 
     def queue(select: str) -> str:
         return f"INSERT INTO {stale} (employer_id) {select} ON CONFLICT DO NOTHING"
@@ -373,7 +384,7 @@ def _sqlite_statements() -> list[str]:
         "coverage_stale_employer_insert": ("AFTER INSERT", "", queue("NEW.id")),
         "coverage_stale_employer_delete": ("AFTER DELETE", "", queue("OLD.id")),
         "coverage_stale_employer_update": (
-            "AFTER UPDATE OF workers, kind, managing_unit_id, grassroots_union_id",
+            f"AFTER UPDATE OF {', '.join(EMPLOYER_FACTS)}",
             "",
             queue("NEW.id"),
         ),
@@ -520,8 +531,7 @@ def ensure(connection=default_connection) -> bool:
     if not needed <= tables:
         return False
     if installed(connection) == set(_trigger_tables()):
-        if connection.vendor == "postgresql":
-            install(connection)  # keep the function bodies in step with this code
+        install(connection)  # keep them in step with this code (EMPLOYER_FACTS, …)
         return False
     install(connection)
     rebuild_tally(connection)
