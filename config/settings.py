@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "unions.coverage.middleware.EmployerFiguresFollowWritesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -5,6 +5,7 @@ import factory
 from members.models import Member, Membership
 from registry.models import User
 from registry.roles import Role
+from unions.coverage import spells
 from unions.models import CollectiveAgreement, Employer, IndustrialZone, UnionUnit
 
 
@@ -47,7 +48,19 @@ class IndustrialZoneFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Khu công nghiệp số {n}")
 
 
-class EmployerFactory(factory.django.DjangoModelFactory):
+class FiguresFollow:
+    """Records written as a form or an import writes them: the employer figures are
+    brought up to date after the write (the request's or the job's own refresh; a
+    page view never does it). A test writing otherwise calls ``spells.refresh()``."""
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        super()._after_postgeneration(instance, create, results)
+        if create:
+            spells.refresh()
+
+
+class EmployerFactory(FiguresFollow, factory.django.DjangoModelFactory):
     class Meta:
         model = Employer
 
@@ -61,7 +74,7 @@ class EmployerFactory(factory.django.DjangoModelFactory):
     grassroots_union = None
 
 
-class CollectiveAgreementFactory(factory.django.DjangoModelFactory):
+class CollectiveAgreementFactory(FiguresFollow, factory.django.DjangoModelFactory):
     class Meta:
         model = CollectiveAgreement
 

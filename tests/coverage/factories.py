@@ -2,10 +2,11 @@ from datetime import date
 
 import factory
 
+from tests.factories import FiguresFollow
 from unions.models import Target, WorkforceReport
 
 
-class WorkforceReportFactory(factory.django.DjangoModelFactory):
+class WorkforceReportFactory(FiguresFollow, factory.django.DjangoModelFactory):
     class Meta:
         model = WorkforceReport
 

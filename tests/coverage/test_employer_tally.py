@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from tests.factories import EmployerFactory
-from unions.coverage import employer_tally, spells
+from unions.coverage import employer_tally, spells, triggers
 from unions.coverage.figures import coverage
 from unions.models import Employer, EmployerTally, EmployerTallyBasis, UnionUnit
 
@@ -33,12 +33,12 @@ def test_the_tally_kept_through_every_write_equals_one_rebuilt_from_the_spells()
     rng = random.Random(11)
     root, provinces, uppers, grassroots = build_tree()
     employer_steps(rng, uppers, grassroots)
-    coverage(root)  # spells and tally written once, then changed step by step
+    spells.refresh()  # spells and tally written once, then changed step by step
     employer_steps(rng, uppers, grassroots)
     tree_steps(rng, provinces, uppers, grassroots)
     employer_steps(rng, uppers, grassroots)
+    spells.refresh()
     gone = EmployerFactory(managing_unit=uppers[0], grassroots_union=grassroots[0])
-    coverage(root)
     Employer.objects.filter(pk=gone.pk).delete()
     spells.refresh()
     kept = tally_rows()
@@ -51,9 +51,10 @@ def test_the_tally_kept_through_every_write_equals_one_rebuilt_from_the_spells()
 def test_a_bulk_refresh_rebuilds_the_tally_once_at_the_end(monkeypatch):
     rng = random.Random(12)
     root, provinces, uppers, grassroots = build_tree()
-    coverage(root)
-    monkeypatch.setattr(spells, "ANALYZE_AFTER", 5)  # twelve new employers: a bulk load
+    spells.refresh()
     employer_steps(rng, uppers, grassroots)
+    monkeypatch.setattr(spells, "ANALYZE_AFTER", 5)  # twelve employers: a bulk load
+    triggers.mark_all_employers_stale()
 
     refreshed = spells.refresh(batch_size=4)
 
@@ -72,6 +73,7 @@ def test_a_changed_threshold_rebuilds_the_tally_for_it(settings):
     at_five = coverage(root, day).employers_eligible
 
     settings.ELIGIBLE_MIN_WORKERS = 50
+    spells.refresh()  # after the deploy that changed it (migrate, or the task)
 
     assert (
         coverage(root, day).employers_eligible

@@ -22,7 +22,7 @@ from tests.factories import (
     UnionUnitFactory,
 )
 from unions import services as unions
-from unions.coverage import triggers
+from unions.coverage import spells, triggers
 from unions.coverage.figures import (
     coverage,
     coverage_with_children,
@@ -288,6 +288,7 @@ def renewal_steps(rng, uppers, grassroots):
 
 def assert_every_unit_agrees(rng, days=4, also=()):
     assert triggers.tally_differences(connection) == 0
+    spells.refresh()  # the background job after the writes
     sample = [random_day(rng, date(2014, 1, 1)) for _ in range(days)] + list(also)
     for unit in UnionUnit.objects.all():
         for day in sample:
@@ -345,7 +346,7 @@ def test_employer_workforce_and_agreement_changes_keep_the_spells_exact(seed):
     rng = random.Random(seed)
     root, provinces, uppers, grassroots = build_tree()
     employer_steps(rng, uppers, grassroots)
-    coverage(root)
+    spells.refresh()
 
     employer_steps(rng, uppers, grassroots)
 
@@ -357,7 +358,7 @@ def test_an_agreement_renewed_after_it_lapsed_is_due_on_the_days_between(seed):
     rng = random.Random(seed)
     root, provinces, uppers, grassroots = build_tree()
     employer_steps(rng, uppers, grassroots)
-    coverage(root)  # spells computed before the renewals are recorded
+    spells.refresh()  # spells computed before the renewals are recorded
 
     gaps = renewal_steps(rng, uppers, grassroots)
 

@@ -3,10 +3,10 @@ from datetime import date
 import pytest
 from django.db import connection, transaction
 
-from tests.factories import EmployerFactory, MembershipFactory
+from tests.factories import MembershipFactory
 from unions.coverage import spells, triggers
 from unions.coverage.figures import coverage
-from unions.models import EmployerSpell, MemberTally, StaleEmployer
+from unions.models import Employer, EmployerSpell, MemberTally, StaleEmployer
 
 pytestmark = pytest.mark.django_db
 
@@ -70,13 +70,18 @@ def test_tallying_later_again_in_the_same_transaction_counts_each_row_once(
     assert triggers.tally_differences(connection) == 0
 
 
-def test_writing_an_employer_queues_it_and_reading_figures_empties_the_queue(
+def test_writing_an_employer_queues_it_and_a_refresh_empties_the_queue(
     province, district
 ):
-    employer = EmployerFactory(managing_unit=district, workers=50)
+    employer = Employer.objects.create(
+        tax_code="0100109106", name="Công ty A", kind="fdi", managing_unit=district,
+        workers=50,
+    )  # fmt: skip
     assert StaleEmployer.objects.filter(employer_id=employer.pk).exists()
-
     coverage(province)
+    assert StaleEmployer.objects.filter(employer_id=employer.pk).exists()  # read only
+
+    spells.refresh()
 
     assert not StaleEmployer.objects.exists()
     assert EmployerSpell.objects.filter(employer=employer).count() == 1

@@ -20,7 +20,8 @@ How the employer figures of unit P on day D are computed:
 Kept exact by ``apply``: spells.refresh() hands over the spells it deletes and the ones
 it writes, in the same transaction, and their difference is added. A bulk refresh drops
 the basis row instead; ``ensure_current`` then rebuilds the whole tally from the spells,
-as it does when the settings above changed. The tests compare every figure with a
+as it does when the settings above changed (the refresh after a deploy's migrate, or
+``coverage_rollup --rebuild``; never a reader). The tests compare every figure with a
 recount of the registry's own tables (tests/coverage/test_rollups_match_a_recount.py).
 """
 
@@ -61,7 +62,7 @@ Span = EmployerTally.Span
 def figures_on(paths: list[str], day: date) -> dict[str, dict[str, int]]:
     """{path: {figure: value}} of each unit's scope on ``day`` (absent = all zero).
 
-    The caller refreshes the spells first (spells.refresh keeps this tally current).
+    Read only: spells.refresh, called by the writers, keeps this tally current.
     """
     first_of_year = day.replace(month=1, day=1)
     first_of_month = day.replace(day=1)

@@ -19,7 +19,8 @@ Two layers, proven equal by tests/coverage/test_rollups_match_a_recount.py:
     (triggers.py): a few hundred indexed rows per unit instead of a count over every
     membership below it;
   * employers: EmployerSpell, each employer's facts as stretches of unchanging state,
-    recomputed for the employers the triggers queue (spells.py), and summed per
+    recomputed for the employers the triggers queue (spells.py) by the request or job
+    that wrote, never by a reader (middleware.py), and summed per
     unit's scope and day into EmployerTally (employer_tally.py) as they are written:
     a unit's figures on D are about 75 rows of its own (year rows before D's year,
     month rows before D's month, day rows up to D), not an aggregate over the
@@ -61,7 +62,7 @@ from unions.models import (
     union_active_on,
 )
 
-from . import employer_tally, spells
+from . import employer_tally
 from .employer_tally import RENEWAL_WINDOW
 
 EARLIEST_DAY = date(1900, 1, 1)
@@ -236,8 +237,7 @@ def renewals(unit: UnionUnit, day: date):
 
 
 def spells_on(unit: UnionUnit, day: date):
-    """Spells of eligible employers in scope covering ``day`` (refreshed first)."""
-    spells.refresh()
+    """Spells of eligible employers placed in ``unit``'s subtree covering ``day``."""
     covering = EmployerSpell.objects.filter(
         Q(ends_on__isnull=True) | Q(ends_on__gt=day),
         Q(has_union=True, grassroots_path__startswith=unit.path)
@@ -410,7 +410,6 @@ def _add_employers(total, rows, unit, day, key_length) -> None:
     rows per unit whatever the size of its subtree (see employer_tally.py for how they
     are kept).
     """
-    spells.refresh()  # also brings the tally up to date
     found = employer_tally.figures_on([unit.path, *rows], day)
     for path, row in [(unit.path, total), *rows.items()]:
         values = found.get(path)

@@ -217,7 +217,7 @@ class EmployerTallyBasis(models.Model):
 
     The eligibility threshold and the state-sector cut-off are baked into the tally;
     when the settings differ from these, or the row is missing (after a bulk refresh),
-    the next reader rebuilds the tally from the spells.
+    the next refresh (by a writer, the background task or migrate) rebuilds the tally.
     """
 
     min_workers = models.PositiveIntegerField()

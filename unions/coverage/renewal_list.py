@@ -22,7 +22,6 @@ class RenewalList(SpellList):
     ``workers_on`` and ``last_expires_on``, like the definition's."""
 
     def __init__(self, unit: UnionUnit, day: date):
-        # due_for_renewal refreshes the spells and the tally first.
         super().__init__(unit, day, due_for_renewal(unit, day))
 
     def count(self) -> int:

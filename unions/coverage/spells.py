@@ -8,7 +8,9 @@ such dates nothing changes, so the figures for any day read one spell per employ
 settings; they are applied when the spells are read, so changing them needs no rebuild.
 
 Triggers queue every employer whose facts may have changed (triggers.py); ``refresh``
-recomputes exactly those, and every reader calls it first.
+recomputes exactly those. It is called by whatever wrote (the request that wrote, see
+middleware.py; imports; seed_demo; migrate) or by the background task, never by a
+reader: figures read the spells and the tally as they are.
 """
 
 from collections import defaultdict
@@ -34,6 +36,7 @@ FACTS = [column.removesuffix("_id") for column in EMPLOYER_FACTS]
 
 BEGINNING = date(1900, 1, 1)  # no figure is given for an earlier day
 ANALYZE_AFTER = 10_000  # employers refreshed at once
+IN_REQUEST = 2_000  # a request that queued more leaves them to the background worker
 
 
 @dataclass(frozen=True)
@@ -208,6 +211,20 @@ def refresh(batch_size: int = 2000) -> int:
     if bulk or not current:
         employer_tally.ensure_current()
     return done
+
+
+def follow_writes() -> None:
+    """After a write: recompute the queued employers now, or in the background when
+    there are more than IN_REQUEST of them (or the whole tally must be rebuilt)."""
+    queued, current = _state()
+    if not queued and current:
+        return
+    if queued <= IN_REQUEST and current:
+        refresh()
+        return
+    from .tasks import refresh_employer_figures  # the task calls this module
+
+    refresh_employer_figures.enqueue()
 
 
 def _state() -> tuple[int, bool]:

@@ -14,7 +14,8 @@ Two jobs:
   not matter.
 - Employers whose coverage facts may have changed (the employer itself, its reports,
   its agreements, or the dates and place of its units) are queued in StaleEmployer;
-  spells.refresh() recomputes their spells before any figure is read.
+  spells.refresh() recomputes their spells, called by the writer (see middleware.py)
+  or the background task, never by a reader.
 
 PostgreSQL uses statement-level triggers with transition tables: one grouped upsert per
 statement, so a 100,000-row import costs one aggregate, not 100,000 upserts. SQLite has
@@ -540,4 +541,11 @@ def ensure(connection=default_connection) -> bool:
 
 
 def ensure_after_migrate(sender, using, **kwargs):
-    ensure(connections[using])
+    connection = connections[using]
+    ensure(connection)
+    if connection is default_connection and _names()["stale"] in set(
+        connection.introspection.table_names()
+    ):
+        from . import spells  # spells imports this module
+
+        spells.refresh()  # a migration may have queued employers: reads never do it

@@ -57,7 +57,7 @@ class WhiteSpotList(SpellList):
     def __init__(self, unit: UnionUnit, day: date, **filters):
         self.filters = filters
         spells = (
-            spells_on(unit, day)  # refreshes the spells and the tally first
+            spells_on(unit, day)
             .filter(
                 has_union=False,
                 **{

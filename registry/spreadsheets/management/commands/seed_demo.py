@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from registry.models import User
 from registry.roles import Role
+from unions.coverage import spells
 from unions.coverage import triggers as coverage_triggers
 from unions.demo import AS_OF, ROOT_CODE, DemoProvince
 from unions.models import UnionUnit
@@ -57,6 +58,7 @@ def coverage_tally_rebuilt_after():
     coverage_triggers.uninstall()
     yield
     coverage_triggers.ensure()
+    spells.refresh()  # the employer figures, before anyone reads them
 
 
 class Command(BaseCommand):
