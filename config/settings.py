@@ -225,6 +225,9 @@ LOGGING = {
 }
 
 # --- Registry rules -------------------------------------------------------------------
+# CCCDs one account may look up through the admit form in an hour (a larger list is
+# imported as a file, whose check names nobody outside the account's scope).
+CCCD_LOOKUPS_PER_HOUR = env.int("CCCD_LOOKUPS_PER_HOUR", default=60)
 # Employers smaller than this are not counted as able to form a union.
 ELIGIBLE_MIN_WORKERS = env.int("ELIGIBLE_MIN_WORKERS", default=5)
 # Unions in state administrative agencies, the armed forces and fully state-funded

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from registry.admin import ScopedModelAdmin
+from registry.admin import LoggedPeopleList, ScopedModelAdmin
 from registry.audit import log_access
 from registry.edit_conflicts import RefusesStaleEditsAdmin, StaleCheckedModelForm
 from registry.models import AccessLog
@@ -36,7 +36,9 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Member)
-class MemberAdmin(RefusesStaleEditsAdmin, SimpleHistoryAdmin, ScopedModelAdmin):
+class MemberAdmin(
+    LoggedPeopleList, RefusesStaleEditsAdmin, SimpleHistoryAdmin, ScopedModelAdmin
+):
     """People: corrections here; admission, transfer and departure on their own pages."""
 
     form = StaleCheckedModelForm
@@ -73,7 +75,7 @@ class MemberAdmin(RefusesStaleEditsAdmin, SimpleHistoryAdmin, ScopedModelAdmin):
             action=AccessLog.Action.VIEW_MEMBER,
             target=member.full_name,
             object_id=member.pk,
-            sensitive=request.user.has_perm("members.view_sensitive_data"),
+            is_sensitive=request.user.has_perm("members.view_sensitive_data"),
             via="admin",
         )
         return super().change_view(request, object_id, form_url, extra_context)
@@ -86,22 +88,29 @@ class MemberAdmin(RefusesStaleEditsAdmin, SimpleHistoryAdmin, ScopedModelAdmin):
     def born_in(self, member):
         return member.born_in
 
+    def lists_sensitive_data(self, params):
+        return any(name.split("__")[0] in SENSITIVE_FIELDS for name in params)
+
     def history_view(self, request, object_id, extra_context=None):
         self._check_history_access(request, object_id)
         return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        self._check_history_access(request, object_id)
+        self._check_history_access(request, object_id, version=version_id)
         if request.method == "POST":
             raise PermissionDenied  # no reverting: corrections go through the form
         return super().history_form_view(request, object_id, version_id, extra_context)
 
-    def _check_history_access(self, request, object_id):
+    def _check_history_access(self, request, object_id, **details):
         # simple_history looks records up without the scope, and its lists show every
         # field's old and new value: only roles allowed the sensitive fields, in scope.
-        self.get_object(request, unquote(object_id))
+        member = self.get_object(request, unquote(object_id))
         if not request.user.has_perm("members.view_sensitive_data"):
             raise PermissionDenied
+        log_access(
+            request, action=AccessLog.Action.VIEW_HISTORY, target=member.full_name,
+            object_id=member.pk, is_sensitive=True, via="admin", **details,
+        )  # fmt: skip
 
     def revert_disabled(self, request, obj=None):
         return True
@@ -120,7 +129,7 @@ class DepartureActionForm(LeaveForm):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ScopedModelAdmin):
+class MembershipAdmin(LoggedPeopleList, ScopedModelAdmin):
     """Read-only: memberships change through the workflows, here as admin actions."""
 
     list_display = [
@@ -220,7 +229,7 @@ class MembershipAdmin(ScopedModelAdmin):
 
 
 @admin.register(TransferRequest)
-class TransferRequestAdmin(ScopedModelAdmin):
+class TransferRequestAdmin(LoggedPeopleList, ScopedModelAdmin):
     list_display = [
         "member",
         "from_unit",

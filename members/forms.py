@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from registry.edit_conflicts import RefusesStaleEdits
+from registry.fields import PurposeField
 from registry.models import Province, Ward
 from unions.models import UnionUnit
 
@@ -378,3 +379,18 @@ class MemberFilterForm(forms.Form):
         if data.get("party"):
             members = members.filter(is_party_member=data["party"] == "yes")
         return members
+
+
+class RecordExportForm(forms.Form):
+    """A member's own record as a file (data-subject request)."""
+
+    file_format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[("xlsx", "Excel (.xlsx)"), ("json", "JSON (.json)")],
+    )
+    purpose = PurposeField(
+        help_text=_(
+            "The member's request and how it reached you, e.g. “written request of "
+            "12/05/2025”. Written in the access log."
+        )
+    )

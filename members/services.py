@@ -5,6 +5,7 @@ in one transaction and refuses bad input with a ValidationError the user can rea
 """
 
 from calendar import monthrange
+from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -40,9 +41,13 @@ def admit_member(
     gender: str = "",
     cccd: str | None = None,
     card_number: str = "",
+    user=None,
     **details,
 ) -> Membership:
-    """Admit a person into a grassroots union (kết nạp): their first membership."""
+    """Admit a person into a grassroots union (kết nạp): their first membership.
+
+    A CCCD already on the register is refused; the person is named only to a ``user``
+    whose scope holds their record (``find_by_cccd``)."""
     cccd = (cccd or "").strip() or None
     member = Member(
         full_name=full_name,
@@ -54,7 +59,8 @@ def admit_member(
         **details,
     )
     _refuse_future(joined_on, _("The joining date cannot be in the future."))
-    _refuse_known_person(cccd)
+    if match := find_by_cccd(cccd, user=user):
+        raise match.refusal()
     member.full_clean(validate_unique=False)
     started_on = check_admission(member=member, unit=unit, joined_on=joined_on)
     _save(member)
@@ -276,27 +282,55 @@ def _refuse_future(day: date, message, *, today: date | None = None) -> None:
         raise ValidationError(message, code="date_in_future")
 
 
-def _refuse_known_person(cccd: str | None) -> None:
-    if not cccd:
-        return
-    known = Member.objects.filter(cccd=cccd).first()
-    if known is None:
-        return
-    current = known.memberships.filter(left_on__isnull=True).select_related("unit")
-    if membership := current.first():
-        raise ValidationError(
-            _("This person (%(name)s) is already a member of %(unit)s."),
-            params={"name": known, "unit": membership.unit},
-            code="already_active",
+@dataclass(frozen=True)
+class CccdMatch:
+    """The person a CCCD belongs to, and whether the asking user holds their record."""
+
+    member: Member
+    current: Membership | None
+    in_scope: bool
+
+    def refusal(self) -> ValidationError:
+        """Why the person cannot be admitted; outside the user's scope, without their
+        name or union (docs/security.md, "Look up by CCCD")."""
+        if not self.in_scope:
+            return ValidationError(ELSEWHERE, code="member_elsewhere")
+        if self.current is not None:
+            return ValidationError(
+                _("This person (%(name)s) is already a member of %(unit)s."),
+                params={"name": self.member, "unit": self.current.unit},
+                code="already_active",
+            )
+        return ValidationError(
+            _(
+                "This person (%(name)s) is already on the register as a former member; "
+                "readmit them instead."
+            ),
+            params={"name": self.member},
+            code="former_member",
         )
-    raise ValidationError(
-        _(
-            "This person (%(name)s) is already on the register as a former member; "
-            "readmit them instead."
-        ),
-        params={"name": known},
-        code="former_member",
+
+
+# What a CCCD of someone outside the user's scope is answered with, active or former:
+# neither their name nor their union, only where to turn.
+ELSEWHERE = _("Already a member elsewhere — ask for a transfer.")
+
+
+def find_by_cccd(cccd: str | None, *, user=None) -> CccdMatch | None:
+    """Who has this CCCD on the register, if anyone; ``in_scope`` when ``user`` is
+    None (the command line without --user) or holds the record (Member.for_user)."""
+    if not cccd:
+        return None
+    member = Member.objects.filter(cccd=cccd).first()
+    if member is None:
+        return None
+    current = (
+        member.memberships.filter(left_on__isnull=True).select_related("unit").first()
     )
+    in_scope = (
+        user is None or Member.objects.for_user(user).filter(pk=member.pk).exists()
+    )
+    return CccdMatch(member=member, current=current, in_scope=in_scope)
 
 
 def _refuse_under_age(

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.member_list, name="member_list"),
     path("<int:pk>/", views.member_detail, name="member_detail"),
     path("<int:pk>/edit/", views.member_edit, name="member_edit"),
+    path("<int:pk>/export/", views.member_export, name="member_export"),
     path("<int:pk>/transfer/", views.transfer, name="transfer"),
     path("<int:pk>/leave/", views.leave, name="leave"),
     path("<int:pk>/readmit/", views.readmit, name="readmit"),

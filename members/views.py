@@ -1,8 +1,9 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,10 +11,11 @@ from django.views.decorators.http import require_POST
 
 from registry.audit import log_access
 from registry.models import AccessLog, Ward
+from registry.throttles import allow_cccd_lookup
 from unions.kinds import GRASSROOTS_KINDS
 from unions.models import UnionUnit
 
-from . import services
+from . import services, subject_access
 from .estimates import planned_rows, share_in_units
 from .forms import (
     AdmitForm,
@@ -22,6 +24,7 @@ from .forms import (
     MemberFilterForm,
     MemberForm,
     ReadmitForm,
+    RecordExportForm,
     RefuseTransferForm,
     TransferForm,
     add_service_error,
@@ -29,6 +32,7 @@ from .forms import (
 from .history import SENSITIVE_FIELDS, changes_of
 from .models import Member, Membership, TransferRequest
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
 # Lists count exactly up to here; beyond, PostgreSQL's estimate ("about 41,000"). Finding
 # 201 matches in name order is a short walk even for a rare search in a large scope;
@@ -69,6 +73,7 @@ def member_list(request):
     page = _keyset_page(members, request.GET)
     rows = _with_memberships(page.pop("ids"), memberships)
     _mark_held(rows, request.user, is_past=is_past)
+    _log_list(request, form, rows, page, day)
     context = {
         "form": form,
         "day": day,
@@ -84,6 +89,26 @@ def member_list(request):
     if request.headers.get("X-Fragment") == "rows":
         template += "#results"
     return render(request, template, context)
+
+
+def _log_list(request, form, rows, page, day) -> None:
+    """One entry for the page of people shown: how many, and the filters that chose
+    them (never an entry per person)."""
+    filters = {
+        name: value.code if isinstance(value, UnionUnit) else str(value)
+        for name, value in form.cleaned_data.items()
+        if value not in (None, "")
+    }
+    log_access(
+        request,
+        action=AccessLog.Action.LIST_MEMBERS,
+        target=f"members: {filters.get('unit') or getattr(request.user.unit, 'code', '*')}",
+        count=len(rows),
+        is_sensitive=bool(filters.get("party")),  # the list shows masked CCCDs only
+        filters=filters,
+        on=day.isoformat(),
+        matches=page["estimate"] or page["count"],
+    )
 
 
 def _scope(user, units, chosen):
@@ -202,7 +227,7 @@ def member_detail(request, pk):
         action=AccessLog.Action.VIEW_MEMBER,
         target=member.full_name,
         object_id=member.pk,
-        sensitive=show_sensitive,
+        is_sensitive=show_sensitive,
     )
     memberships = list(
         member.memberships.select_related("unit").order_by("-started_on", "-id")
@@ -264,9 +289,11 @@ def admit(request, unit_code):
         UnionUnit.objects.for_user(request.user).grassroots(), code=unit_code
     )
     form = AdmitForm(request.POST or None)
-    if form.is_valid():
+    if form.is_valid() and _look_up_cccd(request, form, unit):
         try:
-            membership = services.admit_member(unit=unit, **form.service_arguments())
+            membership = services.admit_member(
+                unit=unit, user=request.user, **form.service_arguments()
+            )
         except ValidationError as error:
             add_service_error(form, error)
         else:
@@ -277,6 +304,38 @@ def admit(request, unit_code):
             )
             return redirect(membership.member)
     return render(request, "members/admit.html", {"unit": unit, "form": form})
+
+
+def _look_up_cccd(request, form, unit) -> bool:
+    """Log the CCCD the admit form is about to look up on the register; past the
+    hourly limit (enumeration) refuse it with a word on the field instead."""
+    cccd = form.cleaned_data["cccd"]
+    if not cccd:
+        return True
+    if not allow_cccd_lookup(request.user):
+        form.add_error(
+            "cccd",
+            _(
+                "You have looked up %(limit)s CCCDs in the last hour, the most allowed. "
+                "Try again later, or import the list as a file."
+            )
+            % {"limit": settings.CCCD_LOOKUPS_PER_HOUR},
+        )
+        return False
+    match = services.find_by_cccd(cccd, user=request.user)
+    if match is None:
+        outcome = "not_found"
+    else:
+        outcome = "in_scope" if match.in_scope else "elsewhere"
+    log_access(
+        request,
+        action=AccessLog.Action.LOOKUP_CCCD,
+        target=f"admit: {unit.code}",
+        object_id=match.member.pk if match else "",
+        count=1,
+        outcome=outcome,
+    )
+    return True
 
 
 def _current_membership(user, pk) -> Membership:
@@ -376,14 +435,46 @@ def readmit(request, pk):
 def member_edit(request, pk):
     member = get_object_or_404(Member.objects.for_user(request.user), pk=pk)
     form = MemberForm(request.POST or None, instance=member)
-    if not request.user.has_perm("members.view_sensitive_data"):
+    show_sensitive = request.user.has_perm("members.view_sensitive_data")
+    if not show_sensitive:
         for name in SENSITIVE_FIELDS:
             del form.fields[name]
+    log_access(
+        request, action=AccessLog.Action.EDIT_FORM, target=member.full_name,
+        object_id=member.pk, is_sensitive=show_sensitive, method=request.method,
+    )  # fmt: skip
     if form.is_valid():
         form.save()
         messages.success(request, _("Record of %(name)s saved.") % {"name": member})
         return redirect(member)
     return render(request, "members/member_edit.html", {"member": member, "form": form})
+
+
+@login_required
+@permission_required("members.export_member", raise_exception=True)
+def member_export(request, pk):
+    """A member's own record as a file, for their data-subject request."""
+    member = get_object_or_404(Member.objects.for_user(request.user), pk=pk)
+    form = RecordExportForm(request.POST or None)
+    if not form.is_valid():
+        return render(
+            request, "members/member_export.html", {"member": member, "form": form}
+        )
+    file_format = form.cleaned_data["file_format"]
+    record = subject_access.record_of(member)
+    log_access(
+        request, action=AccessLog.Action.EXPORT_RECORD, target=member.full_name,
+        object_id=member.pk, count=1, is_sensitive=True,
+        purpose=form.cleaned_data["purpose"], file_format=file_format,
+    )  # fmt: skip
+    if file_format == "json":
+        data, content_type = subject_access.as_json(record), "application/json"
+    else:
+        data, content_type = subject_access.as_xlsx(record), XLSX
+    response = HttpResponse(data, content_type=content_type)
+    filename = f"doan-vien-{member.pk}-{timezone.localdate():%Y%m%d}.{file_format}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @login_required

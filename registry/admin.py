@@ -10,7 +10,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from . import accounts
+from . import access_log_admin, accounts
+from .audit import log_access
 from .edit_conflicts import RefusesStaleEdits, RefusesStaleEditsAdmin
 from .fields import UnitCodeField
 from .models import AccessLog, Province, User, Ward
@@ -90,6 +91,32 @@ def refused_lookup(request, model_admin, parameter: str):
         "parameter": parameter,
     }
     return TemplateResponse(request, "admin/refused_lookup.html", context, status=400)
+
+
+class LoggedPeopleList:
+    """For the admin lists of people (members, memberships, transfer requests): every
+    list page shown is one access-log entry with its count, its filters and its
+    search, never an entry per person."""
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        context = getattr(response, "context_data", None) or {}
+        if response.status_code == 200 and (cl := context.get("cl")) is not None:
+            params = {k: v for k, v in request.GET.items() if k not in ("p", "o")}
+            log_access(
+                request,
+                action=AccessLog.Action.LIST_MEMBERS,
+                target=f"admin: {self.opts.verbose_name_plural}",
+                count=len(cl.result_list),
+                is_sensitive=self.lists_sensitive_data(params),
+                filters=params,
+                model=self.opts.label,
+            )
+        return response
+
+    def lists_sensitive_data(self, params: dict) -> bool:
+        """Whether the filters chose people by a sensitive field."""
+        return False
 
 
 class ScopedModelAdmin(AllowListedFilters, admin.ModelAdmin):
@@ -218,14 +245,8 @@ class UserAdmin(RefusesStaleEditsAdmin, AllowListedFilters, DjangoUserAdmin):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(ReadOnlyMixin, ScopedModelAdmin):
+class AccessLogAdmin(ReadOnlyMixin, access_log_admin.AccessLogPages, ScopedModelAdmin):
     """Read-only: entries written by accounts inside the viewer's subtree."""
-
-    list_display = ["at", "user", "action", "target", "object_id", "ip_address"]
-    list_filter = ["action"]
-    list_select_related = ["user"]
-    search_fields = ["target", "object_id", "user__username"]
-    fields = list_display + ["details"]
 
 
 @admin.register(Province)

@@ -1,4 +1,5 @@
-"""Form fields for choosing a union unit among 150,000: by its code, not a drop-down."""
+"""Form fields the apps share: a union unit chosen among 150,000 by its code, not a
+drop-down; the purpose every export of personal data asks for."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -34,3 +35,19 @@ class UnitCodeField(forms.ModelChoiceField):
         if isinstance(value, int):
             value = self.queryset.model._base_manager.filter(pk=value).first()
         return super().prepare_value(value)
+
+
+class PurposeField(forms.CharField):
+    """Why personal data leaves the registry: asked on every export of it and kept in
+    the access log with it."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Purpose of the export"))
+        kwargs.setdefault(
+            "help_text",
+            _(
+                "Why the file is needed and for whom, e.g. “list for the union fee "
+                "collection of May”. Written in the access log."
+            ),
+        )
+        super().__init__(max_length=255, min_length=5, **kwargs)

@@ -112,6 +112,10 @@ class Ward(models.Model):
         return self.name
 
 
+class AppendOnlyError(Exception):
+    """The access log keeps what it was told: no entry is changed or deleted."""
+
+
 class AccessLogQuerySet(models.QuerySet):
     def for_user(self, user):
         """Entries written by accounts of the user's subtree (every entry for a system admin)."""
@@ -121,13 +125,31 @@ class AccessLogQuerySet(models.QuerySet):
             return self.none()
         return self.filter(user__unit__path__startswith=user.unit.path)
 
+    def update(self, **kwargs):
+        raise AppendOnlyError("The access log is append-only: entries are not changed.")
+
+    def delete(self):
+        raise AppendOnlyError("The access log is append-only: entries are not deleted.")
+
 
 class AccessLog(models.Model):
-    """Who read or moved personal data, and when: views of a record, exports, imports."""
+    """Who read or moved personal data, whose, when, from where and why: every view,
+    list, lookup, preview, download and export of it (docs/security.md).
+
+    Append-only: the model refuses to save an existing entry or delete one, and a
+    database trigger refuses UPDATE and DELETE (migration 0009)."""
 
     class Action(models.TextChoices):
         VIEW_MEMBER = "view_member", _("Viewed a member's record")
+        EDIT_FORM = "edit_member", _("Opened a member's edit form")
+        VIEW_HISTORY = "view_history", _("Viewed a member's change history")
+        LIST_MEMBERS = "list_members", _("Listed members")
+        LOOKUP_CCCD = "lookup_cccd", _("Looked up a CCCD")
+        PREVIEW_IMPORT = "preview_import", _("Viewed the check of an import")
+        DOWNLOAD_REPORT = "download_report", _("Downloaded an import's error report")
         EXPORT = "export", _("Exported a list")
+        EXPORT_RECORD = "export_record", _("Exported a member's own record")
+        EXPORT_LOG = "export_log", _("Exported the access log")
         IMPORT = "import", _("Imported a file")
         UNDO_IMPORT = "undo_import", _("Undid an import")
 
@@ -141,9 +163,17 @@ class AccessLog(models.Model):
     )
     action = models.CharField(_("action"), max_length=20, choices=Action)
     target = models.CharField(_("what"), max_length=255)
+    # Whose: one member's id, or a unit's code; a list says how many and which filters.
     object_id = models.CharField(
         _("object id"), max_length=64, blank=True, db_index=True
     )
+    count = models.PositiveIntegerField(_("people or rows"), null=True, blank=True)
+    is_sensitive = models.BooleanField(
+        _("sensitive fields shown"),
+        default=False,
+        help_text=_("The full CCCD, ethnicity, religion, party membership or phone."),
+    )
+    purpose = models.CharField(_("stated purpose"), max_length=255, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
 
@@ -157,6 +187,16 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.at:%d/%m/%Y %H:%M} {self.user} {self.get_action_display()}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(
+                "The access log is append-only: entries are not changed."
+            )
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The access log is append-only: entries are not deleted.")
 
 
 class ImportJobQuerySet(models.QuerySet):

@@ -112,3 +112,43 @@ def write_table(path: str, headers: Sequence[str], rows: Iterable[Sequence]) -> 
             write_csv(stream, headers, rows)
     else:
         write_xlsx(str(path), headers, rows)
+
+
+def workbook_bytes(
+    sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence]]],
+) -> bytes:
+    """A small .xlsx of several sheets, each ``(name, headers, rows)``: one person's
+    record, say. openpyxl, as for the templates; cells neutralised, dates dd/mm/yyyy."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, headers, rows in sheets:
+        sheet = workbook.create_sheet(name[:31])
+        sheet.append([neutralise(h) for h in headers])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append([_naive(neutralise(value)) for value in row])
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, _DATES):
+                    cell.number_format = (
+                        DATE_FORMAT
+                        if type(cell.value) is date
+                        else DATE_FORMAT + " hh:mm"
+                    )
+        for column in sheet.columns:
+            sheet.column_dimensions[column[0].column_letter].width = 24
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _naive(value):
+    """Excel has no time zones: an aware datetime is written as its local time."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        from django.utils import timezone
+
+        return timezone.localtime(value).replace(tzinfo=None)
+    return value

@@ -2,6 +2,7 @@ from datetime import date
 
 import pytest
 from django.conf import settings
+from django.db.backends.sqlite3 import base as sqlite_backend
 
 from registry.roles import Role
 from unions.models import UnionUnit
@@ -27,6 +28,41 @@ settings.STORAGES = {
 settings.TASKS = {
     "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}
 }
+
+
+# The access log refuses DELETE (registry/append_only.py). PostgreSQL empties tables
+# between transactional tests with TRUNCATE, which row triggers do not see; SQLite
+# deletes every row, so there the flush lifts the log's triggers and puts them back.
+SQLiteOperations = sqlite_backend.DatabaseOperations
+_sqlite_flush = SQLiteOperations.sql_flush
+
+
+def _sqlite_flush_past_the_append_only_log(self, style, tables, **kwargs):
+    statements = _sqlite_flush(self, style, tables, **kwargs)
+    if "registry_accesslog" not in tables:
+        return statements
+    with self.connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+            " AND tbl_name = 'registry_accesslog'"
+        )
+        triggers = cursor.fetchall()
+    return [
+        *(f"DROP TRIGGER {name}" for name, _sql in triggers),
+        *statements,
+        *(sql for _name, sql in triggers),
+    ]
+
+
+SQLiteOperations.sql_flush = _sqlite_flush_past_the_append_only_log
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Counters kept in the cache (the CCCD lookup limit) start at zero in each test."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture

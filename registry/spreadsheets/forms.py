@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registry.fields import PurposeField
 from unions.models import UnionUnit
 
 from .reading import max_upload_bytes
@@ -82,6 +83,7 @@ class ExportForm(forms.Form):
     file_format = forms.ChoiceField(
         label=_("Format"), choices=[("xlsx", "Excel (.xlsx)"), ("csv", "CSV (.csv)")]
     )
+    purpose = PurposeField()
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from members.models import Member, Membership, StartReason
-from members.services import check_joining
+from members.services import ELSEWHERE, check_joining
 from registry import bulk
 from unions.coverage.triggers import tally_later
 from unions.models import UnionUnit
@@ -88,6 +88,7 @@ class MemberImporter(Importer):
         self._say_backdated(table, plan)
         if run.write and not run.stops(table):
             self._write_updates(plan.update)
+        plan.lookups = self.lookups
         return plan
 
     def _say_backdated(self, table: Table, plan: Plan) -> None:
@@ -140,14 +141,7 @@ class MemberImporter(Importer):
             elif not v["cccd"] and (key := _person_key(unit.pk, v)) in self._unkeyed:
                 self._plan_update(plan, row, unit, self._unkeyed[key])
             elif v["cccd"] in self._former:
-                row.error(
-                    "cccd",
-                    _(
-                        "%(name)s is on the register as a former member; readmit them "
-                        "from their record instead of importing."
-                    )
-                    % {"name": self._former[v["cccd"]]},
-                )
+                self._refuse_former(row, v["cccd"])
             elif not self._has_birth_column:
                 self._unborn += 1  # said once for the file, at the end
             else:
@@ -164,6 +158,14 @@ class MemberImporter(Importer):
         self._current = self._current_memberships(set(cccds) - {""})
         self._former = self._former_members(set(cccds) - {""} - set(self._current))
         self._unkeyed = self._memberships_without_cccd() if "" in cccds else {}
+        self._units_held = self._held_units({c.unit_id for c in self._current.values()})
+        self._former_held = self._held_former(set(self._former))
+        outside = sum(c.unit_id not in self._units_held for c in self._current.values())
+        self.lookups = {
+            "cccds": len(set(cccds) - {""}),
+            "on_register": len(self._current) + len(self._former),
+            "outside_scope": outside + len(set(self._former) - self._former_held),
+        }
 
     def _check_columns(self, table: Table) -> None:
         """What the whole file lacks is said once, not on every row."""
@@ -245,6 +247,26 @@ class MemberImporter(Importer):
         people = Member.objects.filter(cccd__in=bulk.many(cccds))
         return dict(people.values_list("cccd", "full_name"))
 
+    def _held_units(self, unit_ids: set[int]) -> set[int]:
+        """Which of these units are in the user's scope (all of them without a user)."""
+        if self.user is None:
+            return unit_ids
+        units = UnionUnit.objects.for_user(self.user)
+        return {
+            pk
+            for part in chunks(sorted(unit_ids))
+            for pk in units.filter(pk__in=part).values_list("pk", flat=True)
+        }
+
+    def _held_former(self, cccds: set[str]) -> set[str]:
+        """The former members of the file whose record the user holds."""
+        if self.user is None:
+            return cccds
+        people = Member.objects.for_user(self.user)
+        return set(
+            people.filter(cccd__in=bulk.many(cccds)).values_list("cccd", flat=True)
+        )
+
     def _memberships_without_cccd(self) -> dict[tuple, Membership]:
         """People without a CCCD are matched by unit, name and birth."""
         unit_ids = sorted({unit.pk for unit in self._units.values()})
@@ -298,7 +320,23 @@ class MemberImporter(Importer):
             joined_on=self.today, today=self.today,
         )  # fmt: skip
 
+    def _refuse_former(self, row: ParsedRow, cccd: str) -> None:
+        if cccd not in self._former_held:
+            row.error("cccd", str(ELSEWHERE))  # nobody named outside the scope
+            return
+        row.error(
+            "cccd",
+            _(
+                "%(name)s is on the register as a former member; readmit them "
+                "from their record instead of importing."
+            )
+            % {"name": self._former[cccd]},
+        )
+
     def _plan_update(self, plan: Plan, row: ParsedRow, unit, membership) -> None:
+        if membership.unit_id != unit.pk and membership.unit_id not in self._units_held:
+            row.error("cccd", str(ELSEWHERE))  # nobody named outside the scope
+            return
         if membership.unit_id != unit.pk:
             row.error(
                 "cccd",

@@ -52,6 +52,7 @@ class Outcome:
     stopped: bool = False  # invalid rows kept anything from being written
     backdated: int = 0  # new memberships starting before today (Plan.backdated)
     earliest_start: date | None = None
+    lookups: dict = field(default_factory=dict)  # Plan.lookups
 
     def counts(self) -> dict:
         """The summary with the number of errors and warnings, not the problems
@@ -167,6 +168,7 @@ def _run_import(
         notes=table.notes,
         backdated=plan.backdated,
         earliest_start=plan.earliest_start,
+        lookups=plan.lookups,
     )
     outcome.stopped = run.stops(table)
     if run.write and not outcome.stopped:

@@ -127,6 +127,7 @@ def _problems(outcome) -> dict:
         # New memberships dated before today: the confirmation offers to admit
         # them as of today instead (import_members._say_backdated).
         "backdated": outcome.backdated,
+        "lookups": outcome.lookups,
     }
 
 

@@ -30,6 +30,9 @@ class Plan:
     # change the figures of past dates.
     backdated: int = 0
     earliest_start: date | None = None
+    # CCCDs of the file looked up on the register: how many, found, found outside the
+    # user's scope (the access log's record of an import's lookups).
+    lookups: dict = field(default_factory=dict)
 
 
 @dataclass

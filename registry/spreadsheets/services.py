@@ -144,19 +144,24 @@ def retry_import(*, job: ImportJob) -> ImportJob:
 
 
 @transaction.atomic
-def start_export(*, request, kind: str, unit, as_of, file_format: str) -> ExportJob:
+def start_export(
+    *, request, kind: str, unit, as_of, file_format: str, purpose: str
+) -> ExportJob:
     """Queue a large export; the file is written by the background worker."""
     job = ExportJob.objects.create(
         user=request.user, kind=kind, unit=unit, as_of=as_of, file_format=file_format,
         total=count(kind, unit=unit, user=request.user, day=as_of),
     )  # fmt: skip
-    log_export(request, kind=kind, unit=unit, as_of=as_of, rows=job.total)
+    log_export(
+        request, kind=kind, unit=unit, as_of=as_of, rows=job.total, purpose=purpose
+    )
     enqueue_on_commit(export_file, job.pk)
     return job
 
 
-def log_export(request, *, kind: str, unit, as_of, rows: int) -> None:
+def log_export(request, *, kind: str, unit, as_of, rows: int, purpose: str) -> None:
     log_access(
         request, action=AccessLog.Action.EXPORT, target=f"{kind}: {unit.code}",
-        object_id=unit.code, rows=rows, as_of=as_of.isoformat(),
+        object_id=unit.code, count=rows, is_sensitive=kind == "members",
+        purpose=purpose, as_of=as_of.isoformat(),
     )  # fmt: skip

@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from registry.models import ExportJob, ImportJob
+from registry.audit import log_access
+from registry.models import AccessLog, ExportJob, ImportJob
 from registry.writing import csv_lines, xlsx_bytes
 
 from . import services, undoing
@@ -96,6 +97,13 @@ def import_preview(request, pk):
             for row in preview.get("rows", [])
         ],
     }  # fmt: skip
+    if "summary" in preview and not preview.get("checking"):
+        # The rows' problems are shown: who is already on the register, and where.
+        log_access(
+            request, action=AccessLog.Action.PREVIEW_IMPORT,
+            target=f"{job.kind}: {job.filename}", object_id=job.pk,
+            count=preview["summary"].get("rows"), lookups=preview.get("lookups", {}),
+        )  # fmt: skip
     return render(request, "registry/import_preview.html", context)
 
 
@@ -244,6 +252,11 @@ def import_report(request, pk):
     job = _job(request, pk)
     if not job.error_report:
         raise Http404
+    log_access(
+        request, action=AccessLog.Action.DOWNLOAD_REPORT,
+        target=f"{job.kind}: {job.filename}", object_id=job.pk,
+        count=job.outcome.get("invalid"),
+    )  # fmt: skip
     response = HttpResponse(bytes(job.error_report), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="loi-{job.pk}.xlsx"'
     return response
@@ -267,7 +280,10 @@ def export(request):
         return render(request, "registry/export.html", {"form": form, "jobs": jobs})
     kind, unit = form.cleaned_data["kind"], form.cleaned_data["unit"]
     as_of = form.cleaned_data["as_of"] or timezone.localdate()
-    file_format = form.cleaned_data["file_format"]
+    file_format, purpose = (
+        form.cleaned_data["file_format"],
+        form.cleaned_data["purpose"],
+    )
     filename = f"{kind}-{unit.code}-{as_of:%Y%m%d}.{file_format}"
     if file_format == "csv":
         services.log_export(
@@ -276,6 +292,7 @@ def export(request):
             unit=unit,
             as_of=as_of,
             rows=count(kind, unit=unit, user=request.user, day=as_of),
+            purpose=purpose,
         )
         headers, rows = export_rows(kind, unit=unit, user=request.user, day=as_of)
         response = StreamingHttpResponse(
@@ -286,10 +303,13 @@ def export(request):
     total = count(kind, unit=unit, user=request.user, day=as_of)
     if total > EXPORT_INLINE_ROWS:
         job = services.start_export(
-            request=request, kind=kind, unit=unit, as_of=as_of, file_format=file_format
-        )
+            request=request, kind=kind, unit=unit, as_of=as_of,
+            file_format=file_format, purpose=purpose,
+        )  # fmt: skip
         return redirect("export_progress", pk=job.pk)
-    services.log_export(request, kind=kind, unit=unit, as_of=as_of, rows=total)
+    services.log_export(
+        request, kind=kind, unit=unit, as_of=as_of, rows=total, purpose=purpose
+    )
     headers, rows = export_rows(kind, unit=unit, user=request.user, day=as_of)
     response = HttpResponse(xlsx_bytes(headers, rows), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -42,7 +42,15 @@ def test_member_export_then_import_changes_nothing(
     run_command, tmp_path, two_members, cdcs, extension
 ):
     out = tmp_path / f"ds.{extension}"
-    run_command("export", "members", "--unit", cdcs.code, "--out", str(out))
+    run_command(
+        "export",
+        "--purpose=Báo cáo quý",
+        "members",
+        "--unit",
+        cdcs.code,
+        "--out",
+        str(out),
+    )
 
     result = run_command("import", "members", str(out), "--into", cdcs.code, "--json")
 
@@ -56,7 +64,15 @@ def test_member_export_uses_the_canonical_headers_and_real_dates(
 ):
     out = tmp_path / "ds.xlsx"
 
-    run_command("export", "members", "--unit", cdcs.code, "--out", str(out))
+    run_command(
+        "export",
+        "--purpose=Báo cáo quý",
+        "members",
+        "--unit",
+        cdcs.code,
+        "--out",
+        str(out),
+    )
 
     rows = sheet_rows(out)
     assert rows[0][:4] == ["STT", "Họ và tên", "Ngày sinh", "Giới tính"]
@@ -69,7 +85,15 @@ def test_exported_cells_that_look_like_formulas_are_neutralised(
 ):
     out = tmp_path / "ds.csv"
 
-    run_command("export", "members", "--unit", cdcs.code, "--out", str(out))
+    run_command(
+        "export",
+        "--purpose=Báo cáo quý",
+        "members",
+        "--unit",
+        cdcs.code,
+        "--out",
+        str(out),
+    )
 
     assert "'=cmd@x.vn" in out.read_text(encoding="utf-8-sig")
 
@@ -81,6 +105,7 @@ def test_an_export_without_sensitive_rights_leaves_personal_data_out(
 
     run_command(
         "export",
+        "--purpose=Báo cáo quý",
         "members",
         "--unit",
         cdcs.code,
@@ -97,7 +122,7 @@ def test_an_export_without_sensitive_rights_leaves_personal_data_out(
 def test_an_export_outside_the_users_scope_is_refused(
     run_command, tmp_path, other_cdcs, officer
 ):
-    result = run_command("export", "members", "--unit", other_cdcs.code, "--out", str(tmp_path / "x.csv"),
+    result = run_command("export", "--purpose=Báo cáo quý", "members", "--unit", other_cdcs.code, "--out", str(tmp_path / "x.csv"),
                          "--user", officer.username)  # fmt: skip
 
     assert result.code == 2
@@ -106,10 +131,17 @@ def test_an_export_outside_the_users_scope_is_refused(
 
 def test_exports_are_audit_logged(run_command, tmp_path, two_members, cdcs):
     run_command(
-        "export", "members", "--unit", cdcs.code, "--out", str(tmp_path / "x.csv")
+        "export",
+        "--purpose=Báo cáo quý",
+        "members",
+        "--unit",
+        cdcs.code,
+        "--out",
+        str(tmp_path / "x.csv"),
     )
 
-    assert AccessLog.objects.get(action=AccessLog.Action.EXPORT).details["rows"] == 2
+    entry = AccessLog.objects.get(action=AccessLog.Action.EXPORT)
+    assert (entry.count, entry.purpose, entry.is_sensitive) == (2, "Báo cáo quý", True)
 
 
 def test_export_as_of_a_past_date_lists_who_was_a_member_then(
@@ -119,6 +151,7 @@ def test_export_as_of_a_past_date_lists_who_was_a_member_then(
 
     run_command(
         "export",
+        "--purpose=Báo cáo quý",
         "members",
         "--unit",
         cdcs.code,
@@ -175,7 +208,15 @@ def test_units_export_then_import_changes_nothing(
     run_command, tmp_path, cdcs, other_cdcs, province
 ):
     out = tmp_path / "units.xlsx"
-    run_command("export", "units", "--unit", province.code, "--out", str(out))
+    run_command(
+        "export",
+        "--purpose=Báo cáo quý",
+        "units",
+        "--unit",
+        province.code,
+        "--out",
+        str(out),
+    )
 
     result = run_command("import", "units", str(out), "--json")
 

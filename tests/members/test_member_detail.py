@@ -22,7 +22,7 @@ def test_viewing_a_record_writes_an_access_log_entry(client, officer, admit, cdc
     assert entry.action == AccessLog.Action.VIEW_MEMBER
     assert entry.object_id == str(member.pk)
     assert entry.ip_address == "10.1.2.3"
-    assert entry.details == {"sensitive": True}
+    assert entry.is_sensitive is True
 
 
 def test_a_leader_viewing_a_record_is_logged_too(client, leader, admit, cdcs):
@@ -31,7 +31,7 @@ def test_a_leader_viewing_a_record_is_logged_too(client, leader, admit, cdcs):
 
     client.get(detail(member))
 
-    assert AccessLog.objects.get().details == {"sensitive": False}
+    assert AccessLog.objects.get().is_sensitive is False
 
 
 def test_an_officer_sees_the_sensitive_fields(client, officer, admit, cdcs):

@@ -222,7 +222,13 @@ def test_csv_export_streams_the_scope_and_is_logged(client, officer, cdcs):
     client.force_login(officer)
 
     response = client.get(
-        reverse("export"), {"kind": "members", "unit": cdcs.pk, "file_format": "csv"}
+        reverse("export"),
+        {
+            "kind": "members",
+            "unit": cdcs.pk,
+            "file_format": "csv",
+            "purpose": "Báo cáo quý",
+        },
     )
 
     assert (
@@ -241,6 +247,7 @@ def test_xlsx_export_of_a_small_list_downloads_at_once(client, officer, cdcs):
             "unit": cdcs.pk,
             "file_format": "xlsx",
             "as_of": "01/01/2024",
+            "purpose": "Báo cáo quý",
         },
     )
 
@@ -259,7 +266,12 @@ def test_a_big_xlsx_export_runs_as_a_job(
     with committed():
         response = client.get(
             reverse("export"),
-            {"kind": "members", "unit": cdcs.pk, "file_format": "xlsx"},
+            {
+                "kind": "members",
+                "unit": cdcs.pk,
+                "file_format": "xlsx",
+                "purpose": "Báo cáo quý",
+            },
         )
 
     download = client.get(response.url.rstrip("/") + "/download/")
@@ -271,7 +283,12 @@ def test_export_of_a_unit_outside_the_scope_is_refused(client, officer, other_cd
 
     response = client.get(
         reverse("export"),
-        {"kind": "members", "unit": other_cdcs.pk, "file_format": "csv"},
+        {
+            "kind": "members",
+            "unit": other_cdcs.pk,
+            "file_format": "csv",
+            "purpose": "Báo cáo quý",
+        },
     )
 
     assert response.status_code == 200

@@ -57,6 +57,12 @@ MATRIX = {
     ("Open the record of a member who moved away", "admin"): "all no no no no",
     ("Move or dissolve a unit", "admin"): "all scope scope no no",
     ("Read the access log", "admin"): "all scope no no no",
+    ("Search the access log by member", "admin"): "all no no no no",
+    ("Export the access log", "admin"): "all no no no no",
+    ("Export a member's own record", "page"): "all scope scope scope no",
+    ("Look up a person by CCCD", "form field"): "all scope scope scope no",
+    ("Look up a person by CCCD", "file"): "all scope scope no no",
+    ("Look up a person by CCCD", "command"): "all scope scope no no",
 }
 
 # What each cell expects (inside the scope, outside it).
@@ -110,6 +116,7 @@ def build_world():
     )
     commune = UnionUnitFactory(parent=province, code="CD-XA-1", kind=kind.COMMUNE)
     cdcs = UnionUnitFactory(parent=district, code="CDCS-A")
+    next_door = UnionUnitFactory(parent=district, code="CDCS-A2")
     other_cdcs = UnionUnitFactory(parent=commune, code="CDCS-B")
     elsewhere = UnionUnitFactory(
         code="LDLD-NA", kind=kind.PROVINCIAL, founded_on=date(1950, 1, 1)
@@ -157,7 +164,9 @@ def build_world():
             retired_sibling=retired(other_cdcs, "Đỗ Thị Gấm"),
             retired_far=retired(far_cdcs, "Hồ Thị Hoa"),
         ),
-        units=SimpleNamespace(here=cdcs, sibling=other_cdcs, far=far_cdcs),
+        units=SimpleNamespace(
+            here=cdcs, next_door=next_door, sibling=other_cdcs, far=far_cdcs
+        ),
         users={
             "admin_user": user(Role.SYSTEM_ADMIN, "quantri", None),
             "provincial_officer": user(Role.PROVINCIAL, "canbo_tinh", province),
@@ -315,7 +324,13 @@ def import_page(client, world, role, inside):
 def export_page(client, world, role, inside):
     unit = target_unit(world, role, inside)
     response = client.get(
-        reverse("export"), {"kind": "members", "unit": unit.pk, "file_format": "csv"}
+        reverse("export"),
+        {
+            "kind": "members",
+            "unit": unit.pk,
+            "file_format": "csv",
+            "purpose": "Báo cáo quý",
+        },
     )
     if response.status_code == 403:
         return "refused"
@@ -408,6 +423,124 @@ def access_log(client, world, role, inside):
     return "allowed" if entry.pk in listed else "hidden"
 
 
+def lookup_answer(text, member):
+    """allowed: the person is named; hidden: "a member elsewhere", nobody named."""
+    if member.full_name in text:
+        return "allowed"
+    assert "Đã là đoàn viên ở đơn vị khác" in text or ELSEWHERE in text, text[-2000:]
+    return "hidden"
+
+
+ELSEWHERE = "Already a member elsewhere — ask for a transfer."
+
+
+def lookup_form(client, world, role, inside):
+    member = target(world, role, inside)
+    data = {
+        "full_name": "Người Lạ", "gender": "F", "birth_date": "08/03/1990",
+        "cccd": member.cccd, "joined_on": "01/05/2016",
+    }  # fmt: skip
+    response = client.post(reverse("members:admit", args=[world.units.here.code]), data)
+    if response.status_code in (403, 404):
+        return by_status(response)
+    assert AccessLog.objects.filter(action=AccessLog.Action.LOOKUP_CCCD).count() == 1
+    return lookup_answer(response.content.decode(), member)
+
+
+def lookup_file_data(member) -> bytes:
+    from tests.imports import files
+
+    header = ["Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Ngày vào công đoàn"]
+    row = ["Người Lạ", "08/03/1990", "Nữ", member.cccd, "01/05/2016"]
+    return files.xlsx([header, row])
+
+
+# A file or command brings people into the CĐCS next door: someone of the role's own
+# CĐCS is then named (they are in scope), someone outside it is not.
+def lookup_file(client, world, role, inside):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import TestCase
+
+    member = target(world, role, inside)
+    upload = SimpleUploadedFile("ds.xlsx", lookup_file_data(member))
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(
+            reverse("import_upload"),
+            {"kind": "members", "into": world.units.next_door.code, "file": upload},
+        )
+    if response.status_code != 302:
+        return by_status(response)
+    preview = client.get(response.url)
+    return lookup_answer(preview.content.decode(), member)
+
+
+def lookup_command(client, world, role, inside):
+    import io
+    import tempfile
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    member = target(world, role, inside)
+    output = io.StringIO()
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as file:
+        file.write(lookup_file_data(member))
+        file.flush()
+        try:
+            call_command(
+                "import", "members", file.name, "--into", world.units.next_door.code,
+                "--user", world.users[role].username, "--dry-run", stdout=output,
+            )  # fmt: skip
+        except CommandError as error:
+            if error.returncode == 2:
+                return "refused"
+    return lookup_answer(output.getvalue(), member)
+
+
+def access_log_member_search(client, world, role, inside):
+    from django.test import RequestFactory
+
+    member = target(world, role, inside)
+    request = RequestFactory().get("/")
+    request.user = world.users["author"]
+    entry = log_access(
+        request,
+        action=AccessLog.Action.VIEW_MEMBER,
+        target="Hồ sơ",
+        object_id=member.pk,
+    )
+    response = client.get(
+        reverse("admin:registry_accesslog_changelist"), {"member": member.cccd}
+    )
+    if response.status_code in (400, 403):
+        return "refused"
+    listed = {e.pk for e in response.context["cl"].result_list}
+    return "allowed" if entry.pk in listed else "hidden"
+
+
+def access_log_export(client, world, role, inside):
+    response = client.get(
+        reverse("admin:registry_accesslog_export"),
+        {"file_format": "csv", "purpose": "Thanh tra năm 2025"},
+    )
+    if response.status_code == 403:
+        return "refused"
+    assert response.status_code == 200
+    return "allowed"
+
+
+def record_export(client, world, role, inside):
+    member = target(world, role, inside)
+    response = client.post(
+        reverse("members:member_export", args=[member.pk]),
+        {"file_format": "json", "purpose": "Đơn đề nghị của đoàn viên"},
+    )
+    if response.status_code != 200:
+        return by_status(response)
+    assert response["Content-Type"] == "application/json"
+    return "allowed" if member.cccd in response.content.decode() else "masked"
+
+
 PROBES = {
     ("List members", "page"): list_page,
     ("List members", "admin"): list_admin,
@@ -436,6 +569,12 @@ PROBES = {
     ("Open the record of a member who moved away", "admin"): moved_away_record("admin"),
     ("Move or dissolve a unit", "admin"): unit_move,
     ("Read the access log", "admin"): access_log,
+    ("Search the access log by member", "admin"): access_log_member_search,
+    ("Export the access log", "admin"): access_log_export,
+    ("Export a member's own record", "page"): record_export,
+    ("Look up a person by CCCD", "form field"): lookup_form,
+    ("Look up a person by CCCD", "file"): lookup_file,
+    ("Look up a person by CCCD", "command"): lookup_command,
 }
 
 

@@ -1,4 +1,5 @@
-"""python manage.py export KIND --unit CODE --out PATH [--as-of YYYY-MM-DD] [--user NAME]
+"""python manage.py export KIND --unit CODE --out PATH --purpose TEXT [--as-of YYYY-MM-DD]
+[--user NAME]
 
 .xlsx or .csv by the extension; member exports use the import's canonical headers,
 so an export can be imported back unchanged.
@@ -11,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from registry.audit import record_access
 from registry.models import AccessLog
 from registry.spreadsheets.exporting import export_rows
 from registry.spreadsheets.headers import FIELDS
@@ -28,11 +30,21 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, help="A .xlsx or .csv path.")
         parser.add_argument("--as-of", type=date.fromisoformat, help="YYYY-MM-DD")
         parser.add_argument("--user", help="Act with this account's scope.")
+        parser.add_argument(
+            "--purpose",
+            required=True,
+            help="Why the file is needed and for whom (written in the access log).",
+        )
 
     def handle(self, *args, **options):
         if not options["out"].lower().endswith((".xlsx", ".csv")):
             raise CommandError(
                 _("The output file must end in .xlsx or .csv."), returncode=2
+            )
+        if len(options["purpose"].strip()) < 5:
+            raise CommandError(
+                _("Say why the file is needed (--purpose), in a few words."),
+                returncode=2,
             )
         user = None
         if options["user"]:
@@ -54,9 +66,10 @@ class Command(BaseCommand):
         headers, rows = export_rows(options["kind"], unit=unit, user=user, day=day)
         counted = _Counter(rows)
         write_table(options["out"], headers, counted)
-        AccessLog.objects.create(
+        record_access(
             user=user, action=AccessLog.Action.EXPORT, target=f"{options['kind']}: {unit.code}",
-            object_id=unit.code, details={"rows": counted.count, "as_of": day.isoformat()},
+            object_id=unit.code, count=counted.count, is_sensitive=options["kind"] == "members",
+            purpose=options["purpose"], as_of=day.isoformat(), via="command",
         )  # fmt: skip
         self.stdout.write(
             _("%(count)s rows written to %(path)s.")

@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from registry.audit import record_access
 from registry.models import AccessLog
 from registry.spreadsheets.headers import FIELDS, overrides_from
 from registry.spreadsheets.importing import run_import, without_cycle_collection
@@ -100,10 +101,16 @@ class Command(BaseCommand):
             )  # fmt: skip
         except UnusableFile as error:
             return self._unusable(options, str(error))
-        if outcome.written:
-            AccessLog.objects.create(
-                user=user, action=AccessLog.Action.IMPORT, target=f"{options['kind']}: {path.name}",
-                details=outcome.counts(),
+        if outcome.written or outcome.lookups:
+            # A check of a member file looked its CCCDs up: logged like a preview.
+            action = (
+                AccessLog.Action.IMPORT
+                if outcome.written
+                else AccessLog.Action.PREVIEW_IMPORT
+            )
+            record_access(
+                user=user, action=action, target=f"{options['kind']}: {path.name}",
+                count=outcome.rows, via="command", lookups=outcome.lookups, **outcome.counts(),
             )  # fmt: skip
         if options["report"] and has_report(table):
             Path(options["report"]).write_bytes(error_report(table))
@@ -136,11 +143,17 @@ class Command(BaseCommand):
         if not username:
             return None
         try:
-            return get_user_model().objects.get(username=username, is_active=True)
+            user = get_user_model().objects.get(username=username, is_active=True)
         except get_user_model().DoesNotExist:
             raise CommandError(
                 _("No active account %(name)s.") % {"name": username}, returncode=2
             ) from None
+        if not user.has_perm("registry.import_data"):
+            raise CommandError(
+                _("The account %(name)s may not import files.") % {"name": username},
+                returncode=2,
+            )
+        return user
 
     def _summary(self, outcome, options):
         for note in outcome.notes:
