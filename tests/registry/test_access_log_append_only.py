@@ -101,3 +101,15 @@ def test_triggers_a_table_rebuild_dropped_are_put_back(entry):
             with connection.cursor() as cursor:
                 cursor.execute("DELETE FROM registry_accesslog")
         transaction.set_rollback(True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_entry_written_outside_any_transaction_is_kept(officer):
+    """Autocommit: on PostgreSQL the entry is its own, asynchronously committed
+    transaction (registry.audit.record_access), which must not lose it."""
+    assert not connection.in_atomic_block
+
+    entry = record_access(user=officer, action=AccessLog.Action.EXPORT, target="x")
+
+    assert AccessLog.objects.get(pk=entry.pk).target == "x"
+    assert not connection.in_atomic_block
