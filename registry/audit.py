@@ -55,13 +55,13 @@ def record_access(
     entry = AccessLog(
         user=user,
         action=action,
-        target=target[:255],
-        object_id=str(object_id),
+        target=_text(target)[:255],
+        object_id=_text(str(object_id))[:64],
         count=count,
         is_sensitive=is_sensitive,
-        purpose=purpose[:255],
+        purpose=_text(purpose)[:255],
         ip_address=ip_address,
-        details=details,
+        details=_text(details),
     )
     if connection.in_atomic_block or connection.vendor != "postgresql":
         entry.save()  # committed with the request's own changes, if it has any
@@ -75,3 +75,15 @@ def record_access(
             cursor.execute("SET LOCAL synchronous_commit TO OFF")
         entry.save()
     return entry
+
+
+def _text(value):
+    """``value`` without NUL characters, which PostgreSQL refuses in text and JSON: an
+    address typed with ``%00`` in a filter is logged, not a server error."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_text(k): _text(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_text(v) for v in value]
+    return value

@@ -113,3 +113,12 @@ def test_an_entry_written_outside_any_transaction_is_kept(officer):
 
     assert AccessLog.objects.get(pk=entry.pk).target == "x"
     assert not connection.in_atomic_block
+
+
+def test_a_nul_character_typed_in_a_filter_is_logged_without_it(client, officer):
+    client.force_login(officer)
+
+    response = client.get("/admin/members/member/?q=a%00b")
+
+    assert response.status_code < 500
+    assert AccessLog.objects.get().details["filters"] == {"q": "ab"}
