@@ -13,6 +13,7 @@ class UnionsConfig(AppConfig):
         # SQLite drops a table's triggers when a migration rebuilds it: reinstall them.
         post_migrate.connect(ensure_ancestry_trigger, sender=self)
         post_migrate.connect(ensure_after_migrate, sender=self)
+        post_migrate.connect(ensure_dated_tally, sender=self)
 
 
 def ensure_ancestry_trigger(sender, using, **kwargs):
@@ -21,3 +22,11 @@ def ensure_ancestry_trigger(sender, using, **kwargs):
     from .ancestry import ensure_trigger
 
     ensure_trigger(connections[using])
+
+
+def ensure_dated_tally(sender, using, **kwargs):
+    from django.db import connections
+
+    from .coverage.dated_tally import ensure
+
+    ensure(connections[using])

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.models import Ward
 
-from .coverage.figures import check_day
+from .coverage.figures import Structure, check_day
 from .models import Employer, IndustrialZone, UnionUnit
 
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d"]
@@ -42,8 +42,24 @@ def default_unit(user) -> UnionUnit | None:
     return UnionUnit.objects.get_root_nodes().first()
 
 
+class StructureField(forms.ChoiceField):
+    """The tree the figures are counted on: the date's own (default) or today's."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            label=_("Structure"),
+            choices=Structure.choices,
+            required=False,
+            **kwargs,
+        )
+
+    def clean(self, value):
+        return super().clean(value) or Structure.HISTORICAL
+
+
 class UnitForm(forms.Form):
-    """A unit (by code, within the user's scope) and the date of the figures."""
+    """A unit (by code, within the user's scope), the date of the figures and the
+    structure they are counted on."""
 
     unit = forms.CharField(
         label=_("Unit code"),
@@ -52,6 +68,7 @@ class UnitForm(forms.Form):
         widget=forms.TextInput(attrs={"list": "unit-codes", "autocomplete": "off"}),
     )
     as_of = DayField(label=_("Figures as of"))
+    structure = StructureField()
 
     def __init__(self, data, *, user, **kwargs):
         super().__init__(data, **kwargs)
@@ -121,6 +138,7 @@ class ReportForm(forms.Form):
     unit = UnitForm.base_fields["unit"]
     starts_on = DayField(label=_("From"))
     ends_on = DayField(label=_("To"))
+    structure = StructureField()
 
     def __init__(self, data, *, user, **kwargs):
         super().__init__(data, **kwargs)

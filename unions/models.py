@@ -634,4 +634,5 @@ from .coverage.models import (  # noqa: E402, F401
     MemberTally,
     StaleEmployer,
     Target,
+    UnitMemberTally,
 )

@@ -5,6 +5,7 @@ from itertools import groupby
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
+from django.forms import HiddenInput
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
@@ -19,7 +20,7 @@ from .coverage import figures
 from .coverage.renewal_list import RenewalList
 from .coverage.report import period_report
 from .coverage.white_spot_list import WhiteSpotList
-from .coverage.workbook import columns, report_workbook
+from .coverage.workbook import columns, report_workbook, structure_note
 from .forms_dashboard import ReportForm, UnitForm, WhiteSpotForm
 from .kinds import GRASSROOTS_KINDS
 from .models import Employer, UnionUnit, UnitMove
@@ -49,7 +50,8 @@ def dashboard(request):
     if not form.is_valid():
         return refuse(request, form, "unions/dashboard.html")
     unit, day = form.cleaned_data["unit"], form.cleaned_data["as_of"]
-    total, children = figures.coverage_with_children(unit, day)
+    structure = form.cleaned_data["structure"]
+    total, children = figures.coverage_with_children(unit, day, structure=structure)
     sort = request.GET.get("sort", "")
     context = {
         **scope_context(request, form, unit, day),
@@ -60,7 +62,7 @@ def dashboard(request):
         "headings": HEADINGS,
         "largest_white_spots": figures.largest_white_spots(unit, day, PREVIEW),
         "renewals": figures.due_for_renewal(unit, day)[:PREVIEW],
-        "charts": charts(total, children),
+        "charts": charts(total, children, structure),
         "moved_since": UnitMove.objects.filter(
             moved_on__gt=day, unit__path__startswith=unit.path
         ).exists(),
@@ -131,7 +133,7 @@ def white_spots_export(request):
 @login_required
 @permission_required("unions.view_dashboard", raise_exception=True)
 def renewals(request):
-    form = UnitForm(request.GET, user=request.user)
+    form = structure_kept(UnitForm(request.GET, user=request.user))
     if not form.is_valid():
         return refuse(request, form, "unions/dashboard_renewals.html")
     unit, day = form.cleaned_data["unit"], form.cleaned_data["as_of"]
@@ -143,7 +145,7 @@ def renewals(request):
 @login_required
 @permission_required("unions.export_coverage", raise_exception=True)
 def renewals_export(request):
-    form = UnitForm(request.GET, user=request.user)
+    form = structure_kept(UnitForm(request.GET, user=request.user))
     if not form.is_valid():
         return refuse(request, form, "unions/dashboard_renewals.html")
     unit, day = form.cleaned_data["unit"], form.cleaned_data["as_of"]
@@ -192,10 +194,13 @@ def report(request):
     if not form.is_valid():
         return refuse(request, form, "unions/dashboard_report.html")
     data = form.cleaned_data
-    result = period_report(data["unit"], data["starts_on"], data["ends_on"])
+    result = period_report(
+        data["unit"], data["starts_on"], data["ends_on"], structure=data["structure"]
+    )
     context = {
         **scope_context(request, form, data["unit"], data["ends_on"]),
         "report": result,
+        "structure_note": structure_note(result),
         "columns": columns(result),
         "groups": [
             (group, len(list(members)))
@@ -216,7 +221,9 @@ def report_export(request):
     if not form.is_valid():
         return refuse(request, form, "unions/dashboard_report.html")
     data = form.cleaned_data
-    result = period_report(data["unit"], data["starts_on"], data["ends_on"])
+    result = period_report(
+        data["unit"], data["starts_on"], data["ends_on"], structure=data["structure"]
+    )
     log_access(
         request,
         action=AccessLog.Action.EXPORT,
@@ -237,6 +244,13 @@ def report_export(request):
 # --- Helpers -------------------------------------------------------------------------
 
 
+def structure_kept(form):
+    """The lists follow the employers' placement, which has no structure switch yet:
+    the choice is carried in the links back to the dashboard, not offered here."""
+    form.fields["structure"].widget = HiddenInput()
+    return form
+
+
 def refuse(request, form, template):
     """The page with the form's message: 404 for a unit out of reach, else 400."""
     status = 404 if form.unit_not_found else 400
@@ -251,12 +265,24 @@ def scope_context(request, form, unit, day) -> dict:
     form.data["unit"] = unit.code
     if "as_of" in form.fields:
         form.data["as_of"] = day.strftime("%d/%m/%Y")
+    structure = form.cleaned_data["structure"]
+    form.data["structure"] = structure
+    if structure == figures.Structure.CURRENT:
+        above = UnionUnit.objects.get_ancestors(unit)
+    else:  # the chain of that date
+        above = UnionUnit.objects.ancestors_on(unit, day)
     return {
         "form": form,
         "unit": unit,
         "day": day,
-        "ancestors": scope.filter(pk__in=UnionUnit.objects.get_ancestors(unit)),
+        "ancestors": scope.filter(pk__in=[a.pk for a in above]).order_by("depth"),
         "unit_codes": unit_codes(request.user),
+        "structure": structure,
+        "other_structure": (
+            figures.Structure.CURRENT
+            if structure == figures.Structure.HISTORICAL
+            else figures.Structure.HISTORICAL
+        ),
     }
 
 
@@ -288,7 +314,7 @@ def white_spot_form(request):
         wards = Ward.objects.filter(
             pk__in=Employer.objects.within(base.cleaned_data["unit"]).values("ward")
         )
-    return WhiteSpotForm(request.GET, user=request.user, wards=wards)
+    return structure_kept(WhiteSpotForm(request.GET, user=request.user, wards=wards))
 
 
 def sort_rows(rows, sort: str):
@@ -304,9 +330,11 @@ def sort_rows(rows, sort: str):
     return known + unknown + [row for row in rows if row.is_own]
 
 
-def charts(total, children) -> dict:
+def charts(total, children, structure) -> dict:
     """Data for the three charts, passed to the page with json_script."""
-    by_month = figures.members_by_month(total.unit, total.as_of, current=total)
+    by_month = figures.members_by_month(
+        total.unit, total.as_of, current=total, structure=structure
+    )
     children = [child for child in children if not child.is_own]
     return {
         "months": [point.strftime("%m/%Y") for point, _m, _a in by_month],

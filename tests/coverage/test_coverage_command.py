@@ -9,6 +9,7 @@ from openpyxl import load_workbook
 
 from tests.factories import EmployerFactory, MembershipFactory
 from unions.models import MemberTally
+from unions.services import move_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +112,23 @@ def test_the_rollup_check_finds_a_tampered_tally_and_the_rebuild_repairs_it(cdcs
     call_command("coverage_rollup", "--rebuild", stdout=StringIO())
 
     call_command("coverage_rollup", stdout=StringIO())
+
+
+def test_the_structure_option_restates_a_past_date_in_todays_tree(
+    province, district, other_district, cdcs
+):
+    MembershipFactory.create_batch(2, unit=cdcs, started_on=date(2020, 1, 1))
+    move_unit(unit=cdcs, new_parent=other_district, moved_on=date(2025, 7, 1))
+
+    historical = json.loads(run(province.code, "--as-of", "2024-03-31", "--json"))
+    current = json.loads(
+        run(province.code, "--as-of", "2024-03-31", "--json", "--structure", "current")
+    )
+
+    def by_child(result):
+        return {child["unit"]: child["members"] for child in result["children"]}
+
+    assert by_child(historical) == {district.code: 2}  # the commune came in 2025
+    assert by_child(current) == {district.code: 0, other_district.code: 2}
+    assert historical["members"] == current["members"] == 2
+    assert (historical["structure"], current["structure"]) == ("historical", "current")

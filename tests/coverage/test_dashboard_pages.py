@@ -1,4 +1,5 @@
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -14,6 +15,7 @@ from tests.factories import (
     UnionUnitFactory,
 )
 from unions.models import Employer
+from unions.services import move_unit
 
 from .factories import TargetFactory
 
@@ -301,3 +303,67 @@ def test_the_unit_picker_offers_upper_level_units_with_their_names_escaped(
         '<option value="XA-1">Công đoàn &quot;Xã&quot; &lt;b&gt;&amp;</option>' in html
     )
     assert f'<option value="{cdcs.code}">' not in html
+
+
+@pytest.fixture
+def moved(registry, district, other_district, cdcs):
+    """The CĐCS with 3 members moved from ``district`` to ``other_district`` in 2025."""
+    move_unit(unit=cdcs, new_parent=other_district, moved_on=date(2025, 7, 1))
+    return cdcs
+
+
+def child_members(response):
+    return {row.unit.code: row.members for row in response.context["children"]}
+
+
+def test_a_past_date_is_counted_on_the_structure_of_that_date_by_default(
+    client, leader, moved, district, other_district
+):
+    client.force_login(leader)
+
+    response = get(client, "dashboard", as_of=AS_OF)
+
+    assert child_members(response) == {district.code: 3, other_district.code: 0}
+    assert response.context["structure"] == "historical"
+    assert b'data-structure="historical"' in response.content
+    assert b"structure=current" in response.content  # the switch
+
+
+def test_the_switch_restates_the_past_in_todays_structure(
+    client, leader, moved, district, other_district
+):
+    client.force_login(leader)
+
+    response = get(client, "dashboard", as_of=AS_OF, structure="current")
+
+    assert child_members(response) == {district.code: 0, other_district.code: 3}
+    assert response.context["total"].members == 3
+    assert b'data-structure="current"' in response.content
+    [drill] = re.findall(
+        rf'href="([^"]*)" data-drill="{other_district.code}"', response.content.decode()
+    )
+    assert "structure=current" in drill and "as_of=31%2F03%2F2024" in drill
+
+
+def test_an_unknown_structure_is_a_400_with_a_message(client, leader, registry):
+    client.force_login(leader)
+
+    response = get(client, "dashboard", structure="tomorrow")
+
+    assert response.status_code == 400
+    assert "tomorrow" in response.content.decode()
+
+
+def test_the_report_follows_the_chosen_structure(
+    client, provincial_officer, moved, district, other_district
+):
+    client.force_login(provincial_officer)
+    period = {"starts_on": "01/01/2025", "ends_on": "31/12/2025"}
+
+    historical = get(client, "dashboard_report", **period)
+    current = get(client, "dashboard_report", **period, structure="current")
+
+    rows = {row.unit: row for row in historical.context["report"].rows}
+    assert (rows[district].moved_out, rows[other_district].moved_in) == (3, 3)
+    assert not current.context["report"].has_moves
+    assert b'data-structure="historical"' in historical.content

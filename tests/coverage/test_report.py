@@ -1,12 +1,14 @@
 import random
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.utils import timezone
 
 from members.models import LeaveReason, StartReason
 from tests.factories import EmployerFactory, MembershipFactory, UnionUnitFactory
-from unions.coverage.figures import coverage_with_children
+from unions.coverage.figures import Structure, coverage, coverage_with_children
 from unions.coverage.report import period_report
+from unions.services import move_unit
 
 from .test_rollups_match_a_recount import (
     build_tree,
@@ -56,12 +58,20 @@ def test_the_identity_holds_for_every_row_and_the_total_on_random_histories():
         for _ in range(3):
             starts_on = random_day(rng, date(2014, 1, 1))
             ends_on = random_day(rng, starts_on)
-            report = period_report(unit, starts_on, ends_on)
-            for row in [*report.rows, report.total]:
-                assert row.balance == row.members_at_end, (unit, starts_on, ends_on)
-                assert (
-                    row.cdcs_at_start + row.founded - row.dissolved == row.cdcs_at_end
+            for structure in Structure:
+                report = period_report(unit, starts_on, ends_on, structure=structure)
+                where = (unit, starts_on, ends_on, structure)
+                for row in [*report.rows, report.total]:
+                    assert row.balance == row.members_at_end, where
+                    assert row.cdcs_balance == row.cdcs_at_end, where
+                card = coverage(unit, ends_on, structure=structure)
+                start = coverage(
+                    unit, starts_on - timedelta(days=1), structure=structure
                 )
+                assert report.total.members_at_end == card.members, where
+                assert report.total.cdcs_at_end == card.cdcs, where
+                assert report.total.members_at_start == start.members, where
+                assert report.total.cdcs_at_start == start.cdcs, where
 
 
 def test_the_start_of_a_period_is_the_end_of_the_one_before():
@@ -181,3 +191,38 @@ def test_the_total_row_is_the_dashboards_card_and_the_sum_of_the_rows(
         ]
     assert report.rows[-1].is_own
     assert report.rows[-1].employers_eligible == 1
+
+
+def test_members_moved_with_their_unit_leave_one_row_and_enter_the_other(
+    province, district, other_district, cdcs
+):
+    MembershipFactory.create_batch(2, unit=cdcs, started_on=date(2020, 1, 1))
+    move_unit(unit=cdcs, new_parent=other_district, moved_on=date(2025, 7, 1))
+
+    report = period_report(province, date(2025, 1, 1), date(2025, 12, 31))
+    restated = period_report(
+        province, date(2025, 1, 1), date(2025, 12, 31), structure=Structure.CURRENT
+    )
+
+    left, came = row_of(report, district), row_of(report, other_district)
+    assert (left.members_at_start, left.moved_out, left.members_at_end) == (2, 2, 0)
+    assert (came.members_at_start, came.moved_in, came.members_at_end) == (0, 2, 2)
+    assert (left.cdcs_moved_out, came.cdcs_moved_in) == (1, 1)
+    assert (report.total.moved_in, report.total.moved_out) == (2, 2)
+    assert report.has_moves and not restated.has_moves
+    assert row_of(restated, other_district).members_at_start == 2
+
+
+def test_a_move_recorded_today_leaves_an_earlier_report_as_it_was(
+    province, district, other_district, cdcs
+):
+    MembershipFactory.create_batch(3, unit=cdcs, started_on=date(2020, 1, 1))
+    before = period_report(province, *YEAR)
+
+    move_unit(unit=cdcs, new_parent=other_district, moved_on=timezone.localdate())
+
+    after = period_report(province, *YEAR)
+    assert [(row.unit, row.members_at_end, row.cdcs_at_end) for row in after.rows] == [
+        (row.unit, row.members_at_end, row.cdcs_at_end) for row in before.rows
+    ]
+    assert row_of(after, district).members_at_end == 3

@@ -22,8 +22,9 @@ from tests.factories import (
     UnionUnitFactory,
 )
 from unions import services as unions
-from unions.coverage import spells, triggers
+from unions.coverage import dated_tally, spells, triggers
 from unions.coverage.figures import (
+    Structure,
     coverage,
     coverage_with_children,
     due_for_renewal,
@@ -36,7 +37,13 @@ from unions.coverage.renewal_list import RenewalList
 from unions.coverage.white_spot_list import WhiteSpotList
 from unions.models import Employer, UnionUnit
 
-from .recount import as_counted, recount
+from .recount import (
+    admissions_counted,
+    admissions_recounted,
+    as_counted,
+    memberships_under,
+    recount,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -289,10 +296,17 @@ def renewal_steps(rng, uppers, grassroots):
 def assert_every_unit_agrees(rng, days=4, also=()):
     assert triggers.tally_differences(connection) == 0
     spells.refresh()  # the background job after the writes
+    assert dated_tally.differences(connection) == 0
     sample = [random_day(rng, date(2014, 1, 1)) for _ in range(days)] + list(also)
     for unit in UnionUnit.objects.all():
         for day in sample:
-            assert as_counted(coverage(unit, day)) == recount(unit, day), (unit, day)
+            for structure in Structure:
+                found = coverage(unit, day, structure=structure)
+                where = (unit, day, structure)
+                assert as_counted(found) == recount(unit, day, structure), where
+                assert admissions_counted(found) == admissions_recounted(
+                    unit, day, structure
+                ), where
             assert_lists_agree(unit, day)
 
 
@@ -375,9 +389,12 @@ def test_children_computed_together_equal_children_computed_alone():
     day = random_day(rng, date(2022, 1, 1))
 
     for unit in refresh([root, *provinces, *uppers]):
-        _, children = coverage_with_children(unit, day)
-        for child in children:
-            assert as_counted(child) == as_counted(coverage(child.unit, day))
+        for structure in Structure:
+            total, children = coverage_with_children(unit, day, structure=structure)
+            for child in children:
+                alone = coverage(child.unit, day, structure=structure)
+                assert as_counted(child) == as_counted(alone)
+            assert total.members == sum(child.members for child in children)
 
 
 def test_members_by_month_equals_a_count_at_each_month_end():
@@ -386,6 +403,10 @@ def test_members_by_month_equals_a_count_at_each_month_end():
     membership_steps(rng, grassroots, 60)
     day = date(2024, 3, 20)
 
-    for unit in refresh([root, provinces[0], grassroots[0]]):
-        for point, count, _ in members_by_month(unit, day, months=24):
-            assert count == Membership.objects.within(unit).active_on(point).count()
+    tree_steps(rng, provinces, uppers, grassroots)
+
+    for unit in refresh([root, *provinces, *uppers, grassroots[0]]):
+        for structure in Structure:
+            by_month = members_by_month(unit, day, months=24, structure=structure)
+            for point, count, _ in by_month:
+                assert count == memberships_under(unit, point, structure).count()

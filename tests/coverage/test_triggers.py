@@ -4,8 +4,8 @@ import pytest
 from django.db import connection, transaction
 
 from tests.factories import MembershipFactory
-from unions.coverage import spells, triggers
-from unions.coverage.figures import coverage
+from unions.coverage import dated_tally, spells, triggers
+from unions.coverage.figures import Structure, coverage
 from unions.models import Employer, EmployerSpell, MemberTally, StaleEmployer
 
 pytestmark = pytest.mark.django_db
@@ -18,12 +18,12 @@ def test_every_trigger_is_installed_after_migrating():
 def test_lost_triggers_are_reinstalled_and_the_tally_recounted(province, cdcs):
     triggers.uninstall(connection)  # what SQLite does when a migration rebuilds a table
     MembershipFactory(unit=cdcs, started_on=date(2020, 1, 1))
-    assert coverage(province).members == 0
+    assert coverage(province, structure=Structure.CURRENT).members == 0
 
     repaired = triggers.ensure(connection)
 
     assert repaired
-    assert coverage(province).members == 1
+    assert coverage(province, structure=Structure.CURRENT).members == 1
     assert triggers.tally_differences(connection) == 0
 
 
@@ -55,7 +55,9 @@ def test_memberships_inserted_while_tallying_later_are_counted_at_the_end(
 
     assert waiting == (0 if connection.vendor == "postgresql" else 3)
     assert coverage(province).members == 4
+    assert coverage(province, structure=Structure.CURRENT).members == 4
     assert triggers.tally_differences(connection) == 0
+    assert dated_tally.differences(connection) == 0
 
 
 def test_tallying_later_again_in_the_same_transaction_counts_each_row_once(
@@ -68,6 +70,7 @@ def test_tallying_later_again_in_the_same_transaction_counts_each_row_once(
 
     assert coverage(province).members == 2
     assert triggers.tally_differences(connection) == 0
+    assert dated_tally.differences(connection) == 0
 
 
 def test_writing_an_employer_queues_it_and_a_refresh_empties_the_queue(
@@ -102,8 +105,10 @@ def test_outside_a_transaction_memberships_are_tallied_as_they_are_written(
     # An earlier transactional test's flush deletes its memberships one by one on
     # SQLite, and the row triggers leave their -1s in the tally: start from a recount.
     triggers.rebuild_tally(connection)
+    dated_tally.rebuild(connection)
     with triggers.tally_later(connection):
         MembershipFactory(unit=cdcs, started_on=date(2020, 1, 1))
         assert coverage(province).members == 1
 
     assert triggers.tally_differences(connection) == 0
+    assert dated_tally.differences(connection) == 0

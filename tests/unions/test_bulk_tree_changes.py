@@ -8,7 +8,8 @@ from django.utils import translation
 
 from members.models import Membership
 from tests.factories import MemberFactory, UnionUnitFactory
-from unions.coverage.figures import coverage
+from unions.coverage import dated_tally
+from unions.coverage.figures import Structure, coverage
 from unions.coverage.triggers import tally_differences
 from unions.models import UnionUnit, UnitMove
 from unions.services import create_units, dissolve_units, move_units
@@ -158,9 +159,14 @@ def test_moving_units_at_once_keeps_the_member_figures_right(district, other_dis
 
     move_units(units=[unit], new_parent=other_district, moved_on=date(2025, 7, 1))
 
-    assert coverage(other_district, date(2024, 6, 1)).members == 2
-    assert coverage(district, date(2024, 6, 1)).members == 0
+    current = Structure.CURRENT
+    assert coverage(other_district, date(2024, 6, 1), structure=current).members == 2
+    assert coverage(district, date(2024, 6, 1), structure=current).members == 0
+    assert coverage(other_district, date(2024, 6, 1)).members == 0
+    assert coverage(district, date(2024, 6, 1)).members == 2
+    assert coverage(other_district, date(2025, 7, 1)).members == 2
     assert tally_differences() == 0
+    assert dated_tally.differences() == 0
 
 
 def test_moving_units_at_once_refuses_a_move_under_their_own_subtree(

@@ -45,6 +45,7 @@ from django.db.models import (
     Q,
     Subquery,
     Sum,
+    TextChoices,
     Value,
     When,
 )
@@ -52,17 +53,20 @@ from django.db.models.functions import Coalesce, Substr, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from unions.kinds import GRASSROOTS_KINDS
 from unions.models import (
     Employer,
     EmployerSpell,
     MemberTally,
     Target,
     UnionUnit,
+    UnitAncestry,
+    UnitMemberTally,
     WorkforceReport,
     union_active_on,
 )
 
-from . import employer_tally
+from . import dated_tally, employer_tally
 from .employer_tally import RENEWAL_WINDOW
 
 EARLIEST_DAY = date(1900, 1, 1)
@@ -78,6 +82,14 @@ JSON_KEYS = [
     "enterprises_with_cba",
     "cba_rate",
 ]
+
+
+class Structure(TextChoices):
+    """Which tree a figure is counted on (docs/domain.md, "Historical and current
+    structure")."""
+
+    HISTORICAL = "historical", _("As it was on the date")
+    CURRENT = "current", _("Restated in today's structure")
 
 
 def check_day(day: date) -> date:
@@ -282,15 +294,28 @@ def due_for_renewal(unit: UnionUnit, day: date):
 # --- Putting it together -------------------------------------------------------------
 
 
-def coverage(unit: UnionUnit, day: date | None = None) -> Coverage:
+def coverage(
+    unit: UnionUnit,
+    day: date | None = None,
+    *,
+    structure: str = Structure.HISTORICAL,
+) -> Coverage:
     """The figures of ``unit`` on ``day`` (default today)."""
-    return coverage_with_children(unit, day, children=False)[0]
+    return coverage_with_children(unit, day, children=False, structure=structure)[0]
 
 
 def coverage_with_children(
-    unit: UnionUnit, day: date | None = None, *, children: bool = True
+    unit: UnionUnit,
+    day: date | None = None,
+    *,
+    children: bool = True,
+    structure: str = Structure.HISTORICAL,
 ) -> tuple[Coverage, list[Coverage]]:
     """Figures of ``unit`` and of each direct child, from the same grouped queries.
+
+    In the historical structure (the default) the subtree and the children are those
+    of ``day``: a unit that moved later counts under its parent of that day. In the
+    current structure they are today's, every unit's history counted where it is now.
 
     A child is listed when it is active on ``day`` or has anything to count. Each
     employer and membership is placed in one unit on a day, so the unit's figures are
@@ -299,13 +324,23 @@ def coverage_with_children(
     last when it is not empty.
     """
     day = check_day(day or timezone.localdate())
-    kids = list(UnionUnit.objects.get_children(unit)) if children else []
+    historical = structure == Structure.HISTORICAL
+    if not children:
+        kids = []
+    elif historical:
+        kids = list(UnionUnit.objects.children_on(unit, day).order_by("path"))
+    else:
+        kids = list(UnionUnit.objects.get_children(unit))
     total = Coverage(unit=unit, as_of=day)
     rows = {kid.path: Coverage(unit=kid, as_of=day) for kid in kids}
     key_length = len(unit.path) + UnionUnit.steplen
 
-    _add_members(total, rows, day)
-    _add_grassroots(total, rows, unit, day, key_length)
+    if historical:
+        _add_members_on_tree(total, rows, day)
+        _add_grassroots_on_tree(total, rows, day)
+    else:
+        _add_members(total, rows, day)
+        _add_grassroots(total, rows, unit, day, key_length)
     _add_employers(total, rows, unit, day, key_length)
     _add_targets([total, *rows.values()], day)
 
@@ -341,8 +376,19 @@ def _own_row(total: Coverage, children) -> Coverage:
     return own
 
 
+def _add_members_on_tree(total: Coverage, rows: dict[str, Coverage], day: date) -> None:
+    """Members on ``day`` and admitted since 1 January, on the tree of ``day``
+    (UnitMemberTally)."""
+    by_pk = {row.unit.pk: row for row in [total, *rows.values()]}
+    for pk, figures in dated_tally.members_on(list(by_pk), day).items():
+        row = by_pk[pk]
+        row.members += figures["members"]
+        row.admitted_this_year += figures["year"]
+        row.admitted_this_month += figures["month"]
+
+
 def _add_members(total: Coverage, rows: dict[str, Coverage], day: date) -> None:
-    """Members on ``day`` and admitted since 1 January, from the tally (see MemberTally)."""
+    """Members on ``day`` and admitted since 1 January, in today's tree (MemberTally)."""
     unit = total.unit
     keys = [unit.path, *rows]
     first_of_month = day.replace(day=1)
@@ -403,6 +449,36 @@ def _add_grassroots(total, rows, unit, day, key_length) -> None:
                 row.founded_this_year += group["founded"]
 
 
+def _add_grassroots_on_tree(total: Coverage, rows: dict[str, Coverage], day) -> None:
+    """Active CĐCS on ``day`` (and founded since 1 January) under each unit, on the
+    tree of ``day``: each unit's ancestry rows of that date."""
+    by_pk = {row.unit.pk: row for row in [total, *rows.values()]}
+    groups = (
+        UnitAncestry.objects.on(day)
+        .filter(
+            ancestor__in=list(by_pk),
+            unit__kind__in=GRASSROOTS_KINDS,
+            unit__founded_on__lte=day,
+        )
+        .values("ancestor")
+        .annotate(
+            active=Count(
+                "pk",
+                filter=Q(unit__dissolved_on__isnull=True)
+                | Q(unit__dissolved_on__gt=day),
+            ),
+            founded=Count(
+                "pk", filter=Q(unit__founded_on__gte=day.replace(month=1, day=1))
+            ),
+        )
+        .order_by()
+    )
+    for group in groups:
+        row = by_pk[group["ancestor"]]
+        row.cdcs += group["active"]
+        row.founded_this_year += group["founded"]
+
+
 def _add_employers(total, rows, unit, day, key_length) -> None:
     """Employer figures of the unit and of each child, from the employer tally.
 
@@ -430,21 +506,32 @@ def _add_targets(rows: list[Coverage], day: date) -> None:
 
 
 def members_by_month(
-    unit: UnionUnit, day: date, months: int = 60, *, current: Coverage | None = None
+    unit: UnionUnit,
+    day: date,
+    months: int = 60,
+    *,
+    current: Coverage | None = None,
+    structure: str = Structure.HISTORICAL,
 ) -> list[tuple[date, int, int]]:
     """(day, members, admitted that month) at each of the ``months`` month ends up to ``day``.
 
     The last point is ``day`` itself, with its month so far; ``current``, the unit's
-    figures on ``day`` when already computed, saves counting that month again.
+    figures on ``day`` when already computed, saves counting that month again. In the
+    historical structure each month end is counted on the tree of that day.
     """
     first_of_month = day.replace(day=1)
     if current is None:
-        current = Coverage(unit=unit, as_of=day)
-        _add_members(current, {}, day)
+        current = coverage(unit, day, structure=structure)
+    if structure == Structure.HISTORICAL:
+        per_month = UnitMemberTally.objects.filter(
+            unit=unit, span=UnitMemberTally.Span.MONTH, starts_on__lt=first_of_month
+        ).annotate(month=F("starts_on"))
+    else:
+        per_month = MemberTally.objects.filter(
+            path=unit.path, starts_on__lt=first_of_month
+        ).annotate(month=TruncMonth("starts_on"))
     per_month = (
-        MemberTally.objects.filter(path=unit.path, starts_on__lt=first_of_month)
-        .annotate(month=TruncMonth("starts_on"))
-        .values("month")
+        per_month.values("month")
         .annotate(net=Sum("net"), admitted=Sum("admitted"))
         .order_by("month")
     )

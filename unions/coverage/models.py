@@ -110,6 +110,48 @@ class MemberTally(models.Model):
         return f"{self.path} {self.span} {self.starts_on}: {self.net:+d}"
 
 
+class UnitMemberTally(models.Model):
+    """Members of each unit's subtree as it was on each day, kept by database triggers
+    (dated_tally.py): the historical structure of the figures.
+
+    A membership of unit X and an ancestry row (X, A, from cs until ce) overlap from
+    the later of its start and cs until the earlier of its end and ce: A gains a member
+    on the first of those days and loses one on the last (UnitAncestry). Each change is
+    written as a day, a month and a year row of A, so the members of A on D are three
+    short sums: A's year rows before D's year, month rows of D's year before D's month
+    and day rows of D's month up to D. ``admitted`` counts the admissions made in a unit
+    under A on their day. MemberTally, keyed by today's paths, is the current structure.
+    """
+
+    class Span(models.TextChoices):
+        YEAR = "y", _("year")
+        MONTH = "m", _("month")
+        DAY = "d", _("day")
+
+    pk = models.CompositePrimaryKey("unit_id", "span", "starts_on")
+    unit = models.ForeignKey(
+        UnionUnit,
+        models.DO_NOTHING,
+        db_constraint=False,  # written by triggers only; units are never deleted
+        db_index=False,  # the primary key starts with it
+        related_name="+",
+    )
+    span = models.CharField(max_length=1, choices=Span)
+    starts_on = models.DateField()
+    net = models.IntegerField(default=0)
+    admitted = models.IntegerField(
+        default=0, help_text="Memberships started by admission or readmission."
+    )
+
+    class Meta:
+        verbose_name = _("membership tally on the tree of each date")
+        verbose_name_plural = _("membership tallies on the tree of each date")
+        default_permissions = []
+
+    def __str__(self):
+        return f"{self.unit_id} {self.span} {self.starts_on}: {self.net:+d}"
+
+
 class EmployerSpell(models.Model):
     """A stretch of time over which an employer's coverage facts did not change.
 

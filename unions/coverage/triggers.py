@@ -184,6 +184,8 @@ def tally_later(connection=default_connection):
     if connection.vendor != "postgresql" or not connection.in_atomic_block:
         yield
         return
+    from . import dated_tally  # it builds on this module's names
+
     n = _names()
     with connection.cursor() as cursor:
         cursor.execute(
@@ -200,6 +202,7 @@ def tally_later(connection=default_connection):
         _without_jit(cursor)
         cursor.execute("SELECT set_config(%s, 'off', true)", [LATER])
         cursor.execute(_upsert("postgresql", _membership_events(rows, 1)))
+        cursor.execute(dated_tally.later_sql())
         cursor.execute(f"TRUNCATE {LATER_TABLE}")
 
 

@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from unions.models import UnionUnit
 
+from .figures import Structure
 from .report import OTHER, PeriodReport, ReportRow
 
 THIN = Side(style="thin")
@@ -27,6 +28,15 @@ def leave_reason_label(reason: str) -> str:
     from members.models import LeaveReason
 
     return _("Other") if reason == OTHER else str(LeaveReason(reason).label)
+
+
+def structure_note(report: PeriodReport) -> str:
+    """Which tree the report is counted on, as printed under its title."""
+    if report.structure == Structure.CURRENT:
+        return _("Restated in today's structure: every unit counted where it is now.")
+    return _(
+        "Counted on the structure of each date: units under their parent of that day."
+    )
 
 
 def columns(report: PeriodReport) -> list[tuple[str, str, callable]]:
@@ -43,12 +53,24 @@ def columns(report: PeriodReport) -> list[tuple[str, str, callable]]:
         (left, leave_reason_label(reason), lambda row, r=reason: row.left_by(r))
         for reason in report.left_reasons
     ]
+    result += [(left, _("Total left"), lambda row: row.left_total)]
+    if report.has_moves:
+        result += [
+            (members, _("Moved in with their unit"), lambda row: row.moved_in),
+            (members, _("Moved out with their unit"), lambda row: row.moved_out),
+        ]
     result += [
-        (left, _("Total left"), lambda row: row.left_total),
         (members, _("At the end"), lambda row: row.members_at_end),
         (cdcs, _("At the start"), lambda row: row.cdcs_at_start),
         (cdcs, _("Founded"), lambda row: row.founded),
         (cdcs, _("Dissolved"), lambda row: row.dissolved),
+    ]
+    if report.has_moves:
+        result += [
+            (cdcs, _("Moved in"), lambda row: row.cdcs_moved_in),
+            (cdcs, _("Moved out"), lambda row: row.cdcs_moved_out),
+        ]
+    result += [
         (cdcs, _("At the end"), lambda row: row.cdcs_at_end),
         (employers, _("Eligible employers"), lambda row: row.employers_eligible),
         (employers, _("With a union"), lambda row: row.employers_with_union),
@@ -132,6 +154,7 @@ def _heading(sheet, report: PeriodReport, width: int, last: str) -> None:
             },
             {"italic": True},
         ),
+        (6, structure_note(report), {"italic": True, "size": 10}),
     ]:
         sheet.merge_cells(f"A{row}:{last}{row}")
         _write(sheet, f"A{row}", text, **options)

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from unions.coverage import figures
+from unions.coverage.figures import Structure
 from unions.coverage.formats import percent
 from unions.models import UnionUnit
 
@@ -19,13 +20,22 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("code", help=_("Code of the unit."))
         parser.add_argument(
+            "--structure",
+            choices=Structure.values,
+            default=Structure.HISTORICAL,
+            help=_(
+                "historical: each unit under its parent of the date (default); "
+                "current: restated in today's structure."
+            ),
+        )
+        parser.add_argument(
             "--as-of", help=_("Date of the figures, YYYY-MM-DD (default: today).")
         )
         parser.add_argument(
             "--json", action="store_true", help=_("Print one JSON object.")
         )
 
-    def handle(self, *args, code, as_of, json: bool, **options):
+    def handle(self, *args, code, structure, as_of, json: bool, **options):
         day = self.parse_day(as_of)
         unit = UnionUnit.objects.filter(code__iexact=code.strip()).first()
         if unit is None:
@@ -33,11 +43,13 @@ class Command(BaseCommand):
                 _("No unit has the code %(code)s.") % {"code": code}, returncode=2
             )
         try:
-            total, children = figures.coverage_with_children(unit, day)
+            total, children = figures.coverage_with_children(
+                unit, day, structure=structure
+            )
         except ValidationError as error:
             raise CommandError(" ".join(error.messages), returncode=2) from error
         if json:
-            self.print_json(total, children)
+            self.print_json(total, children, structure)
         else:
             self.print_table(total, children)
 
@@ -52,8 +64,8 @@ class Command(BaseCommand):
                 returncode=2,
             ) from None
 
-    def print_json(self, total, children):
-        result = total.as_json()
+    def print_json(self, total, children, structure):
+        result = total.as_json() | {"structure": structure}
         result["children"] = [child.as_json() for child in children]
         self.stdout.write(json.dumps(result, ensure_ascii=False))
 

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from unions.coverage.figures import Structure
 from unions.coverage.report import period_report
 from unions.coverage.workbook import report_workbook
 from unions.models import UnionUnit
@@ -18,6 +19,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("code", help=_("Code of the unit."))
         parser.add_argument(
+            "--structure",
+            choices=Structure.values,
+            default=Structure.HISTORICAL,
+            help=_(
+                "historical: each unit under its parent of the date (default); "
+                "current: restated in today's structure."
+            ),
+        )
+        parser.add_argument(
             "--from", dest="starts_on", required=True, help=_("First day, YYYY-MM-DD.")
         )
         parser.add_argument(
@@ -27,7 +37,7 @@ class Command(BaseCommand):
             "--out", required=True, help=_("Path of the .xlsx to write.")
         )
 
-    def handle(self, *args, code, starts_on, ends_on, out, **options):
+    def handle(self, *args, code, structure, starts_on, ends_on, out, **options):
         unit = UnionUnit.objects.filter(code__iexact=code.strip()).first()
         if unit is None:
             raise CommandError(
@@ -39,7 +49,7 @@ class Command(BaseCommand):
                 _("The period must start on or before the day it ends."), returncode=2
             )
         try:
-            report = period_report(unit, starts_on, ends_on)
+            report = period_report(unit, starts_on, ends_on, structure=structure)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages), returncode=2) from error
         with open(out, "wb") as target:

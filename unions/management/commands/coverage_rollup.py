@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from unions.coverage import spells, triggers
+from unions.coverage import dated_tally, spells, triggers
 
 
 class Command(BaseCommand):
@@ -22,6 +22,8 @@ class Command(BaseCommand):
         if rebuild:
             triggers.install()
             rows = triggers.rebuild_tally()
+            dated_tally.ensure()
+            dated_tally.rebuild()
             employers = spells.rebuild()
             self.stdout.write(
                 _(
@@ -41,7 +43,13 @@ class Command(BaseCommand):
                 _("Missing triggers: %(names)s. Run with --rebuild.")
                 % {"names": ", ".join(missing)}
             )
-        differences = triggers.tally_differences()
+        missing = sorted(set(dated_tally.TRIGGERS) - dated_tally.installed())
+        if missing:
+            raise CommandError(
+                _("Missing triggers: %(names)s. Run with --rebuild.")
+                % {"names": ", ".join(missing)}
+            )
+        differences = triggers.tally_differences() + dated_tally.differences()
         if differences:
             raise CommandError(
                 _(
