@@ -13,6 +13,12 @@ counts looked up per employer) instead of from the tally and the spells.
 It also times the white-spot list and renewals list pages (and, in the same run, each
 page as it was: the definition paged with COUNT(*)), the periodic report and full
 rebuilds of the tallies.
+
+The data lives through a 2025 reorganisation: on 01/07/2025 every CĐCS under a
+district federation moves under a commune union of the same province (one move_many,
+timed). The dashboard of a province is then timed for 31/03/2024 and today in both
+structures (on the tree of the date, and restated in today's), with the baseline of
+the member figures counted straight from the memberships and the ancestry rows.
 """
 
 import argparse
@@ -48,6 +54,9 @@ def parse_args():
     )
     parser.add_argument("--seed", type=int, default=2024)
     return parser.parse_args()
+
+
+REORGANISED_ON = date(2025, 7, 1)
 
 
 def setup_django(database_url):
@@ -103,7 +112,7 @@ def build_data(args):
     from members.models import Member, Membership
     from registry.text import fold
     from tests.factories import valid_tax_code
-    from unions.coverage import triggers
+    from unions.coverage import dated_tally, triggers
     from unions.models import (
         CollectiveAgreement,
         Employer,
@@ -121,7 +130,8 @@ def build_data(args):
             " unions_workforcereport, unions_employer, unions_target,"
             " unions_industrialzone, unions_membertally, unions_employerspell,"
             " unions_employertally, unions_employertallybasis,"
-            " unions_staleemployer, unions_unionunit, registry_user CASCADE"
+            " unions_staleemployer, unions_unionunit, registry_user,"
+            " unions_unitancestry, unions_unitmembertally, unions_unitmove CASCADE"
         )
 
     # Units: confederation → 44 provinces/central sectors → level 3 → CĐCS.
@@ -377,20 +387,69 @@ def build_data(args):
             )
         cursor.execute("ANALYZE")
     print(f"  members {len(members):,}, memberships {len(memberships):,}")
+    reorganise(rng)
     print(
         f"  built in {time.perf_counter() - clock:.1f} s;"
-        f" tally differences: {triggers.tally_differences()}"
+        f" tally differences: {triggers.tally_differences()},"
+        f" dated tally differences: {dated_tally.differences()}"
     )
+
+
+def reorganise(rng):
+    """Every CĐCS under a district federation moves under a commune union of its
+    province on REORGANISED_ON, in one move_many (one transaction)."""
+    from django.db import connection
+    from django.db.models import Q
+
+    from members.models import Membership
+    from unions import services
+    from unions.models import UnionUnit
+
+    step = UnionUnit.steplen
+    communes = {}
+    for commune in UnionUnit.objects.filter(
+        kind="commune", founded_on__lte=REORGANISED_ON
+    ):
+        communes.setdefault(commune.path[: 2 * step], []).append(commune)
+    districts = set(
+        UnionUnit.objects.filter(kind="district").values_list("path", flat=True)
+    )
+    moving = [
+        cdcs
+        for cdcs in UnionUnit.objects.filter(
+            Q(dissolved_on__isnull=True) | Q(dissolved_on__gt=REORGANISED_ON),
+            kind="grassroots",
+            depth=4,
+            founded_on__lt=REORGANISED_ON,
+        )
+        if cdcs.path[: 3 * step] in districts
+    ]
+    moves = [
+        (cdcs, rng.choice(communes[cdcs.path[: 2 * step]]))
+        for cdcs in moving
+        if cdcs.path[: 2 * step] in communes
+    ]
+    members = Membership.objects.filter(unit__in=[cdcs for cdcs, _ in moves]).count()
+    started = time.perf_counter()
+    services.move_many(moves=moves, moved_on=REORGANISED_ON, decision="Bench/QĐ")
+    print(
+        f"  reorganisation: {len(moves):,} CĐCS with {members:,} memberships moved"
+        f" under commune unions in {time.perf_counter() - started:.1f} s"
+        " (one move_many)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def data_present(args):
     from members.models import Membership
-    from unions.models import Employer, UnionUnit
+    from unions.models import Employer, UnionUnit, UnitMove
 
     return (
         UnionUnit.objects.count() == args.units
         and Employer.objects.count() == args.employers
         and Membership.objects.count() == args.memberships
+        and UnitMove.objects.exists()
     )
 
 
@@ -424,7 +483,14 @@ def measure(args):
     from registry.models import User
     from registry.roles import Role
     from unions import views_dashboard
-    from unions.coverage import employer_tally, figures, report, spells, triggers
+    from unions.coverage import (
+        dated_tally,
+        employer_tally,
+        figures,
+        report,
+        spells,
+        triggers,
+    )
     from unions.models import CollectiveAgreement, Employer, UnionUnit
 
     rng = random.Random(args.seed + 1)
@@ -534,6 +600,8 @@ def measure(args):
     ):
         baseline = timed(dashboard, args.baseline_requests)
 
+    structures = structure_timings(args, client, url, root, today)
+
     def white_spot_page(**params):
         def request(i):
             response = client.get(
@@ -588,6 +656,12 @@ def measure(args):
     print(
         f"ratio (baseline p50 / ours p50)      {statistics.median(baseline) / statistics.median(ours):.1f}x"
     )
+    for name, samples in structures:
+        print(f"{name:<37}{summary(samples)}")
+    print(
+        "  ratio (baseline p50 / historical p50)"
+        f" {statistics.median(structures[-1][1]) / statistics.median(structures[0][1]):.1f}x"
+    )
     for pages in (white_spot_pages, renewal_pages):  # ours first, "before" last
         for name, samples in pages:
             print(f"{name:<37}{summary(samples)}")
@@ -601,6 +675,9 @@ def measure(args):
     triggers.rebuild_tally()
     print(f"full tally rebuild                   {time.perf_counter() - started:.1f} s")
     started = time.perf_counter()
+    dated_tally.rebuild()
+    print(f"full dated tally rebuild             {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
     spells.rebuild()
     print(f"full spells rebuild (and tally)      {time.perf_counter() - started:.1f} s")
     started = time.perf_counter()
@@ -610,6 +687,81 @@ def measure(args):
     vacuum(full=True)
 
 
+def structure_timings(args, client, url, root, today):
+    """The dashboard of a reorganised province and of the root, for 31/03/2024 and
+    today, in both structures; then the baseline: the historical member figures
+    counted straight from the memberships and the ancestry rows."""
+    from unittest import mock
+
+    from members.models import Membership
+    from unions.coverage import figures
+    from unions.models import UnionUnit, UnitMove
+
+    moved = UnitMove.objects.select_related("unit").first().unit
+    province = UnionUnit.objects.get(path=moved.path[: 2 * UnionUnit.steplen])
+    past = date(2024, 3, 31)
+    repeat = max(10, args.requests // 3)
+    results = []
+
+    def page(unit, day, structure):
+        def request(i):
+            response = client.get(
+                url,
+                {
+                    "unit": unit.code,
+                    "as_of": day.strftime("%d/%m/%Y"),
+                    "structure": structure,
+                },
+            )
+            assert response.status_code == 200, response.status_code
+
+        return request
+
+    for unit, label in ((province, f"province {province.code}"), (root, "root")):
+        for day in (past, today):
+            for structure in figures.Structure:
+                request = page(unit, day, structure)
+                request(0)  # warm up
+                results.append(
+                    (
+                        f"{label} {day:%d/%m/%Y} {structure.value}",
+                        timed(request, repeat),
+                    )
+                )
+
+    def on_tree(unit, day):
+        return (
+            Membership.objects.active_on(day)
+            .filter(unit__in=UnionUnit.objects.within_on(unit, day).values("pk"))
+            .count()
+        )
+
+    def naive_members(total, rows, day):
+        for row in [total, *rows.values()]:
+            row.members = on_tree(row.unit, day)
+
+    def naive_by_month(unit, day, months=60, current=None, structure=None):
+        first = day.replace(day=1)
+        points = []
+        for offset in range(months - 1, 0, -1):
+            month_end = figures._add_months(first, -offset + 1) - timedelta(days=1)
+            points.append((month_end, on_tree(unit, month_end), 0))
+        return [*points, (day, on_tree(unit, day), 0)]
+
+    with (
+        mock.patch.object(figures, "_add_members_on_tree", naive_members),
+        mock.patch.object(figures, "members_by_month", naive_by_month),
+    ):
+        results.append(
+            (
+                f"baseline: province {past:%d/%m/%Y} recounted",
+                timed(page(province, past, "historical"), args.baseline_requests),
+            )
+        )
+    # The first and the last: province on 31/03/2024, historical, and its baseline.
+    return results
+
+
 def vacuum(full=False):
     """What autovacuum would do after a bulk load, done now (FULL after a rebuild)."""
     from django.db import connection
@@ -617,6 +769,8 @@ def vacuum(full=False):
     with connection.cursor() as cursor:
         tables = (
             "unions_membertally",
+            "unions_unitmembertally",
+            "unions_unitancestry",
             "unions_employerspell",
             "unions_employertally",
             "unions_staleemployer",
