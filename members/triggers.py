@@ -10,11 +10,15 @@ Why triggers rather than code: memberships are written by the services, the impo
 COPY, seed_demo's bulk_create, the 2025 reorganisation's bulk UPDATE and the admin; a
 trigger sees every one of them. PostgreSQL runs one statement-level trigger per statement
 (a 100,000-row import costs one UPDATE … FROM, not 100,000); SQLite has row-level ones,
-and drops them when a migration rebuilds the table, so ``ensure`` runs after migrate.
+and drops them when a migration rebuilds the table, so ``ensure`` runs after migrate
+and reinstalls the text frozen in the latest migration (a migration never imports this
+module; a change here is a new migration with the new text).
 """
 
 from django.db import connection as default_connection
 from django.db import connections
+
+from registry import frozen_sql
 
 MEMBERS, MEMBERSHIPS = "members_member", "members_membership"
 TRIGGERS = [
@@ -117,13 +121,21 @@ def _sqlite_statements() -> list[str]:
     ]
 
 
+def statements(vendor: str) -> list[str]:
+    """The statements installing the triggers, generated from this module.
+
+    Frozen into the migration that installs them (the latest members migration holding
+    CURRENT_UNIT_TRIGGERS); tests/members/test_current_unit_triggers.py checks it is
+    still this, so a change here needs a new migration that freezes the new text.
+    """
+    return _pg_statements() if vendor == "postgresql" else _sqlite_statements()
+
+
 def install(connection=default_connection) -> None:
-    """Create (or replace) the triggers."""
-    statements = (
-        _pg_statements() if connection.vendor == "postgresql" else _sqlite_statements()
-    )
+    """Create (or replace) the triggers, from the latest migration's frozen text."""
+    frozen = frozen_sql.latest("members", "CURRENT_UNIT_TRIGGERS")
     with connection.cursor() as cursor:
-        for statement in statements:
+        for statement in frozen[connection.vendor]:
             cursor.execute(statement)
 
 

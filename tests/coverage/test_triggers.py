@@ -3,12 +3,34 @@ from datetime import date
 import pytest
 from django.db import connection, transaction
 
+from registry import frozen_sql
 from tests.factories import MembershipFactory
 from unions.coverage import dated_tally, spells, triggers
 from unions.coverage.figures import Structure, coverage
 from unions.models import Employer, EmployerSpell, MemberTally, StaleEmployer
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("vendor", ["postgresql", "sqlite"])
+def test_the_frozen_triggers_are_what_this_module_generates_today(vendor):
+    frozen = frozen_sql.latest("unions", "COVERAGE_TRIGGERS")[vendor]
+
+    assert frozen_sql.same_sql(frozen, triggers.statements(vendor))
+
+
+def test_no_migration_imports_the_projects_code():
+    from pathlib import Path
+
+    import members
+    import unions
+
+    for app in (unions, members):
+        for migration in (Path(app.__file__).parent / "migrations").glob("0*.py"):
+            text = migration.read_text()
+            for name in ("unions", "members"):
+                assert f"from {name} import" not in text, migration.name
+                assert f"from {name}." not in text, migration.name
 
 
 def test_every_trigger_is_installed_after_migrating():

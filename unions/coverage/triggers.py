@@ -20,13 +20,17 @@ Two jobs:
 PostgreSQL uses statement-level triggers with transition tables: one grouped upsert per
 statement, so a 100,000-row import costs one aggregate, not 100,000 upserts. SQLite has
 row-level triggers only. SQLite also drops a table's triggers when a migration rebuilds
-the table, so ``ensure`` runs after every migrate (apps.py) and reinstalls them.
+the table, so ``ensure`` runs after every migrate (apps.py) and reinstalls them from
+the text frozen in the latest migration that holds it (a migration never imports this
+module; a change here is a new migration with the new text).
 """
 
 from contextlib import contextmanager
 
 from django.db import connection as default_connection
 from django.db import connections, transaction
+
+from registry import frozen_sql
 
 ADMITTED_REASONS = ("admitted", "readmitted")
 # The employer's columns its coverage facts are computed from (spells.py): a change to
@@ -430,16 +434,25 @@ def _sqlite_statements() -> list[str]:
 # --- Installing, checking, rebuilding ------------------------------------------------
 
 
+def statements(vendor: str) -> list[str]:
+    """The statements installing every trigger, generated from this module.
+
+    Frozen into the migration that installs them (unions 0003: COVERAGE_TRIGGERS);
+    tests/coverage/test_triggers.py checks the latest frozen copy is still this, so a
+    change here needs a new migration that freezes the new text.
+    """
+    if vendor == "postgresql":
+        return _pg_statements()
+    if vendor == "sqlite":
+        return _sqlite_statements()
+    raise NotImplementedError(vendor)  # pragma: no cover
+
+
 def install(connection=default_connection) -> None:
-    """Create (or replace) every trigger."""
-    if connection.vendor == "postgresql":
-        statements = _pg_statements()
-    elif connection.vendor == "sqlite":
-        statements = _sqlite_statements()
-    else:  # pragma: no cover
-        raise NotImplementedError(connection.vendor)
+    """Create (or replace) every trigger, from the latest migration's frozen text."""
+    frozen = frozen_sql.latest("unions", "COVERAGE_TRIGGERS")
     with connection.cursor() as cursor:
-        for statement in statements:
+        for statement in frozen[connection.vendor]:
             cursor.execute(statement)
 
 
@@ -525,7 +538,8 @@ def tally_differences(connection=default_connection) -> int:
 
 
 def ensure(connection=default_connection) -> bool:
-    """Reinstall missing triggers (a rebuilt SQLite table loses them) and recount.
+    """Reinstall missing triggers from their frozen text (a rebuilt SQLite table loses
+    them) and recount.
 
     Returns whether anything had to be repaired. Runs after every migrate.
     """
@@ -535,7 +549,6 @@ def ensure(connection=default_connection) -> bool:
     if not needed <= tables:
         return False
     if installed(connection) == set(_trigger_tables()):
-        install(connection)  # keep them in step with this code (EMPLOYER_FACTS, …)
         return False
     install(connection)
     rebuild_tally(connection)

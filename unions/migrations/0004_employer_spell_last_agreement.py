@@ -2,12 +2,16 @@
 
 from django.db import migrations, models
 
+# Frozen (a migration never imports the project's code): what
+# unions.coverage.triggers.mark_all_employers_stale ran.
+MARK_ALL_EMPLOYERS_STALE = """INSERT INTO unions_staleemployer (employer_id)
+    SELECT id FROM unions_employer
+    WHERE id NOT IN (SELECT employer_id FROM unions_staleemployer)"""
+
 
 def requeue_employers(apps, schema_editor):
     """Spells written before this column existed are recomputed on the next read."""
-    from unions.coverage import triggers
-
-    triggers.mark_all_employers_stale(schema_editor.connection)
+    schema_editor.execute(MARK_ALL_EMPLOYERS_STALE, params=None)
 
 
 class Migration(migrations.Migration):
