@@ -1,7 +1,10 @@
+from datetime import date
+
 import pytest
 from django.urls import reverse
 
-from tests.factories import EmployerFactory, UnionUnitFactory
+from tests.factories import EmployerFactory, MembershipFactory, UnionUnitFactory
+from unions.services import move_unit
 
 pytestmark = pytest.mark.django_db
 
@@ -160,3 +163,51 @@ def test_a_unit_page_links_to_the_units_coverage_figures(client, leader, provinc
     response = client.get(reverse("unions:unit_detail", args=[province.code]))
 
     assert f"{reverse('unions:dashboard')}?unit={province.code}" in response.text
+
+
+@pytest.fixture
+def reorganised(province, district, other_district, cdcs):
+    """The CĐCS moves from ``district`` to ``other_district`` on 01/07/2025."""
+    MembershipFactory.create_batch(2, unit=cdcs, started_on=date(2020, 1, 1))
+    move_unit(unit=cdcs, new_parent=other_district, moved_on=date(2025, 7, 1))
+    return cdcs
+
+
+def test_unit_tree_on_a_past_date_counts_grassroots_unions_under_their_parent_then(
+    client, provincial_officer, reorganised, district, other_district
+):
+    client.force_login(provincial_officer)
+
+    past = client.get(reverse("unions:unit_tree"), {"as_of": "31/03/2024"})
+    today = client.get(reverse("unions:unit_tree"))
+
+    def counts(response):
+        return {u.code: u.grassroots_count for u in response.context["units"]}
+
+    assert counts(past)["CD-KCN"] == 1
+    assert counts(today)["CD-KCN"] == 0
+    assert counts(today)[other_district.code] == 1
+    assert "31/03/2024" in past.text
+
+
+def test_unit_tree_refuses_a_date_it_cannot_read(client, provincial_officer, province):
+    client.force_login(provincial_officer)
+
+    response = client.get(reverse("unions:unit_tree"), {"as_of": "31/13/2024"})
+
+    assert response.status_code == 400
+    assert "31/03/2024" in response.text  # the example in the message
+
+
+def test_unit_page_on_a_past_date_lists_the_children_of_that_date(
+    client, provincial_officer, reorganised, district
+):
+    client.force_login(provincial_officer)
+    url = reverse("unions:unit_detail", args=[district.code])
+
+    past = client.get(url, {"as_of": "31/03/2024"})
+    today = client.get(url)
+
+    assert [child.code for child in past.context["children"]] == [reorganised.code]
+    assert [child.members_count for child in past.context["children"]] == [2]
+    assert list(today.context["children"]) == []
