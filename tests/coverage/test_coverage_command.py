@@ -132,3 +132,13 @@ def test_the_structure_option_restates_a_past_date_in_todays_tree(
     assert by_child(current) == {district.code: 0, other_district.code: 2}
     assert historical["members"] == current["members"] == 2
     assert (historical["structure"], current["structure"]) == ("historical", "current")
+
+
+def test_the_table_says_which_structure_it_counts_on(province):
+    assert "Quy về cơ cấu hiện nay" in run(province.code, "--structure", "current")
+    assert "Như tại ngày đó" in run(province.code)
+
+
+def test_an_unknown_structure_is_refused(province):
+    with pytest.raises(CommandError):
+        run(province.code, "--structure", "tomorrow")

@@ -51,7 +51,7 @@ class Command(BaseCommand):
         if json:
             self.print_json(total, children, structure)
         else:
-            self.print_table(total, children)
+            self.print_table(total, children, structure)
 
     def parse_day(self, text: str | None) -> date:
         if not text:
@@ -69,10 +69,11 @@ class Command(BaseCommand):
         result["children"] = [child.as_json() for child in children]
         self.stdout.write(json.dumps(result, ensure_ascii=False))
 
-    def print_table(self, total, children):
+    def print_table(self, total, children, structure):
         self.stdout.write(
             _("%(unit)s on %(day)s")
             % {"unit": total.unit, "day": total.as_of.strftime("%d/%m/%Y")}
+            + f" ({Structure(structure).label})"
         )
         header = [
             _("Unit"),
