@@ -10,14 +10,14 @@ from members.models import Membership, StartReason
 from registry import frozen_sql
 from tests.factories import MembershipFactory, UnionUnitFactory
 from unions import services
-from unions.coverage import dated_tally
+from unions.coverage import dated_tally, triggers
 from unions.coverage.figures import (
     Structure,
     coverage,
     coverage_with_children,
     members_by_month,
 )
-from unions.models import UnionUnit, UnitMemberTally
+from unions.models import MemberTally, UnionUnit, UnitMemberTally
 
 pytestmark = pytest.mark.django_db
 
@@ -229,3 +229,19 @@ def test_lost_triggers_are_reinstalled_from_their_frozen_text_and_recounted(
 
     assert members(province, date(2021, 1, 1)) == 1
     assert not dated_tally.ensure(connection)
+
+
+def test_a_tally_left_by_a_flush_without_memberships_is_emptied_after_migrate(cdcs):
+    # What a flush leaves on SQLite when it empties a tally before the memberships.
+    UnitMemberTally.objects.create(
+        unit=cdcs, span="d", starts_on=date(2020, 1, 1), net=-1
+    )
+    MemberTally.objects.create(
+        path=cdcs.path, span="d", starts_on=date(2020, 1, 1), net=-1
+    )
+
+    dated_tally.ensure(connection)
+    triggers.ensure(connection)
+
+    assert not UnitMemberTally.objects.exists()
+    assert not MemberTally.objects.exists()

@@ -27,7 +27,12 @@ from django.db.models import Q, Sum
 
 from registry import frozen_sql
 
-from .triggers import ADMITTED_REASONS, LATER, LATER_TABLE
+from .triggers import (
+    ADMITTED_REASONS,
+    LATER,
+    LATER_TABLE,
+    empty_without_memberships,
+)
 
 TALLY = "unions_unitmembertally"
 MEMBERSHIPS = "members_membership"
@@ -323,6 +328,7 @@ def ensure(connection=default_connection) -> bool:
     tables = set(connection.introspection.table_names())
     if not {TALLY, MEMBERSHIPS, ANCESTRY} <= tables:
         return False
+    empty_without_memberships(connection, TALLY)
     frozen = frozen_sql.latest("unions", "DATED_TALLY_TRIGGERS")
     if frozen is None or installed(connection) == set(TRIGGERS):
         return False
