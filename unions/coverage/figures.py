@@ -248,12 +248,16 @@ def renewals(unit: UnionUnit, day: date):
     )
 
 
-def spells_on(unit: UnionUnit, day: date):
-    """Spells of eligible employers placed in ``unit``'s subtree covering ``day``."""
+def spells_on(unit: UnionUnit, day: date, *, has_union: bool | None = None):
+    """Spells of eligible employers placed in ``unit``'s subtree covering ``day``
+    (only those with, or without, an active CĐCS when ``has_union`` is given)."""
+    placed = {
+        True: Q(has_union=True, grassroots_path__startswith=unit.path),
+        False: Q(has_union=False, managing_path__startswith=unit.path),
+    }
     covering = EmployerSpell.objects.filter(
         Q(ends_on__isnull=True) | Q(ends_on__gt=day),
-        Q(has_union=True, grassroots_path__startswith=unit.path)
-        | Q(has_union=False, managing_path__startswith=unit.path),
+        placed[has_union] if has_union is not None else placed[True] | placed[False],
         starts_on__lte=day,
         workers__gte=settings.ELIGIBLE_MIN_WORKERS,
     )
@@ -265,8 +269,7 @@ def spells_on(unit: UnionUnit, day: date):
 def largest_white_spots(unit: UnionUnit, day: date, count: int = 10):
     """The top of ``white_spots(unit, day)``, read from the spells: (employer, workers)."""
     top = (
-        spells_on(unit, day)
-        .filter(has_union=False)
+        spells_on(unit, day, has_union=False)
         .order_by("-workers", "employer_id")
         .values_list("employer_id", "workers")[:count]
     )
@@ -280,9 +283,8 @@ def largest_white_spots(unit: UnionUnit, day: date, count: int = 10):
 def due_for_renewal(unit: UnionUnit, day: date):
     """``renewals(unit, day)`` read from the spells: for the dashboard's count and top."""
     return (
-        spells_on(unit, day)
+        spells_on(unit, day, has_union=True)
         .filter(
-            has_union=True,
             kind__in=Employer.ENTERPRISE_KINDS,
             last_agreement_expires_on__lte=day + RENEWAL_WINDOW,
         )
@@ -372,7 +374,9 @@ def _own_row(total: Coverage, children) -> Coverage:
     """What the unit's figures hold beyond its children's: what is placed at it."""
     own = Coverage(unit=total.unit, as_of=total.as_of, is_own=True)
     for name in ADDITIVE:
-        setattr(own, name, getattr(total, name) - sum(getattr(c, name) for c in children))
+        setattr(
+            own, name, getattr(total, name) - sum(getattr(c, name) for c in children)
+        )
     return own
 
 

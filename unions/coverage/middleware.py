@@ -19,6 +19,8 @@ class EmployerFiguresFollowWritesMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.method not in READING_METHODS:
+        # After a failed request (a database that stopped answering) the queue stays
+        # for the next write or the worker: its error page is not replaced by another.
+        if request.method not in READING_METHODS and response.status_code < 500:
             spells.follow_writes()
         return response

@@ -57,9 +57,8 @@ class WhiteSpotList(SpellList):
     def __init__(self, unit: UnionUnit, day: date, **filters):
         self.filters = filters
         spells = (
-            spells_on(unit, day)
+            spells_on(unit, day, has_union=False)
             .filter(
-                has_union=False,
                 **{
                     name if name in OWN_FIELDS else f"employer__{name}": value
                     for name, value in filters.items()
