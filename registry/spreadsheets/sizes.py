@@ -14,6 +14,7 @@ Nothing here touches the ORM.
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
@@ -59,11 +60,14 @@ def xlsx_refusal(archive: zipfile.ZipFile, sheets: dict[str, str]) -> str | None
     is refused; None for a workbook within the limits (or XML no reader can read)."""
     total = 0
     for name, path in sheets.items():
-        extent = _quick_extent(archive, path)
-        if extent is None or extent.cells + total > max_cells():
-            extent = exact_extent(archive, path)
-            if extent is None:
-                return None  # the reader says the file is damaged
+        try:
+            extent = _quick_extent(archive, path)
+            if extent is None or extent.cells + total > max_cells():
+                extent = exact_extent(archive, path)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
+            return _("The file is damaged and cannot be opened.")
+        if extent is None:
+            return None  # the reader says what is wrong with the XML
         if message := refusal(name, extent, total):
             return message
         total += extent.cells

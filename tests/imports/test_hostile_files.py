@@ -176,3 +176,22 @@ def test_a_cell_is_placed_by_its_own_reference_not_by_its_row():
 
     with pytest.raises(UnusableFile, match="ZZ99999"):
         read_workbook(data, "ds.xlsx")
+
+
+def test_a_zip_of_a_version_python_cannot_open_is_refused_at_the_upload():
+    # Found by the long fuzz run: one changed byte made the upload page answer 500.
+    data = bytearray(files.xlsx([["Họ và tên"], ["Lê Văn Tám"]]))
+    directory = data.rindex(b"PK\x01\x02")
+    data[directory + 6] = 64  # "version needed to extract": 6.4
+
+    with pytest.raises(UnusableFile):
+        read_workbook(bytes(data), "ds.xlsx")
+
+
+def test_a_sheet_that_does_not_inflate_is_called_damaged():
+    data = bytearray(files.xlsx([["Họ và tên"], ["Lê Văn Tám"]] * 50))
+    sheet = data.index(b"xl/worksheets/sheet1.xml") + len(b"xl/worksheets/sheet1.xml")
+    data[sheet + 20 : sheet + 40] = bytes(range(20))
+
+    with pytest.raises(UnusableFile):
+        read_workbook(bytes(data), "ds.xlsx")
