@@ -27,9 +27,6 @@ MAX_CELLS = 20_000_000  # a 100,000-row list of 20 columns is 2 million
 MAX_ROWS = 1_048_576  # Excel's own limit; a CSV may not have more lines either
 CHUNK = 8 * 1024 * 1024
 _ROW_WITH_CELLS = re.compile(rb'<row r="(\d+)"(?:[^>]*[^/])?>')
-# A cell whose reference is not one or two letters and a number: a wide column, or no
-# reference at all (its place follows the cell before it).
-_UNUSUAL_CELL = re.compile(rb'<c(?! r="[A-Z]\d)[\s>/]')
 _TWO_LETTERS = re.compile(rb'<c r="([A-Z]{2})\d')
 _ODD_CELL = re.compile(rb'<c(?! r="[A-Z]{1,2}\d)[\s>/]')
 _PREFIXED_ROOT = re.compile(rb"<[A-Za-z_][\w.-]*:worksheet[\s>]")
@@ -127,12 +124,15 @@ def _quick_extent(archive: zipfile.ZipFile, path: str) -> Extent | None:
         if found:
             rows = max(rows, max(map(int, found)))
         digits = len(str(rows)) if rows else 1
-        if re.search(rb'<c r="[A-Z]+\d{%d}' % (digits + 1), part):
-            return None  # a cell further down than any row says
         if digits >= 6:
             found = re.findall(rb'<c r="[A-Z]+(\d{%d})"' % digits, part)
             cell_rows = max([cell_rows, *map(int, found)])
-        if _UNUSUAL_CELL.search(part):
+        # One pass for the usual sheet: every cell has one letter and no more digits
+        # than the rows; the rest is looked at only when that pass finds a cell that
+        # has not.
+        if re.search(rb'<c(?! r="[A-Z]\d{1,%d}")[\s>/]' % digits, part):
+            if re.search(rb'<c r="[A-Z]+\d{%d}' % (digits + 1), part):
+                return None  # a cell further down than any row says
             if _ODD_CELL.search(part):
                 return None  # a cell without a reference, or past column ZZ
             wide = True
