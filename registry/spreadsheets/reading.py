@@ -193,7 +193,7 @@ def check_upload(data: bytes, filename: str = "") -> None:
 def _check_zip(data: bytes) -> None:
     try:
         entries = zipfile.ZipFile(io.BytesIO(data)).infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
         raise UnusableFile(_("The file is damaged and cannot be opened.")) from None
     unpacked = sum(entry.file_size for entry in entries)
     most = getattr(settings, "IMPORT_MAX_UNPACKED_MB", MAX_UNPACKED_MB) * 1024 * 1024

@@ -14,6 +14,7 @@ Nothing here touches the ORM.
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
@@ -26,13 +27,10 @@ MAX_CELLS = 20_000_000  # a 100,000-row list of 20 columns is 2 million
 MAX_ROWS = 1_048_576  # Excel's own limit; a CSV may not have more lines either
 CHUNK = 8 * 1024 * 1024
 _ROW_WITH_CELLS = re.compile(rb'<row r="(\d+)"(?:[^>]*[^/])?>')
-# A cell whose reference is not one or two letters and a number: a wide column, or no
-# reference at all (its place follows the cell before it).
-_UNUSUAL_CELL = re.compile(rb'<c(?! r="[A-Z]\d)[\s>/]')
 _TWO_LETTERS = re.compile(rb'<c r="([A-Z]{2})\d')
 _ODD_CELL = re.compile(rb'<c(?! r="[A-Z]{1,2}\d)[\s>/]')
 _PREFIXED_ROOT = re.compile(rb"<[A-Za-z_][\w.-]*:worksheet[\s>]")
-_REFERENCE = re.compile(r"([A-Z]{1,3})(\d{1,7})$")
+_REFERENCE = re.compile(r"([A-Z]+)(\d+)$")
 
 
 @dataclass
@@ -59,11 +57,14 @@ def xlsx_refusal(archive: zipfile.ZipFile, sheets: dict[str, str]) -> str | None
     is refused; None for a workbook within the limits (or XML no reader can read)."""
     total = 0
     for name, path in sheets.items():
-        extent = _quick_extent(archive, path)
-        if extent is None or extent.cells + total > max_cells():
-            extent = exact_extent(archive, path)
-            if extent is None:
-                return None  # the reader says the file is damaged
+        try:
+            extent = _quick_extent(archive, path)
+            if extent is None or extent.cells + total > max_cells():
+                extent = exact_extent(archive, path)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError):
+            return _("The file is damaged and cannot be opened.")
+        if extent is None:
+            return None  # the reader says what is wrong with the XML
         if message := refusal(name, extent, total):
             return message
         total += extent.cells
@@ -108,21 +109,38 @@ def _number(value: int) -> str:
 
 def _quick_extent(archive: zipfile.ZipFile, path: str) -> Extent | None:
     """An upper bound of the sheet's extent from its row and cell references, or None
-    when the XML is not written with them (then only the exact scan can tell)."""
-    rows, wide, letters = 0, False, set()
+    when the XML is not written with them (then only the exact scan can tell).
+
+    A reader places a cell by its own reference, not by the row around it; the row
+    numbers of the <row> elements are an upper bound only while no cell reference has
+    more digits than the largest of them (checked chunk by chunk), and past 99,999
+    rows the largest cell references are read themselves."""
+    rows = cell_rows = 0
+    wide, letters = False, set()
     for number, part in enumerate(_parts(archive, path)):
         if number == 0 and _PREFIXED_ROOT.search(part, 0, 4096):
             return None
         found = _ROW_WITH_CELLS.findall(part)
         if found:
             rows = max(rows, max(map(int, found)))
-        if _UNUSUAL_CELL.search(part):
+        digits = len(str(rows)) if rows else 1
+        if digits >= 6:
+            found = re.findall(rb'<c r="[A-Z]+(\d{%d})"' % digits, part)
+            cell_rows = max([cell_rows, *map(int, found)])
+        # One pass for the usual sheet: every cell has one letter and no more digits
+        # than the rows; the rest is looked at only when that pass finds a cell that
+        # has not.
+        if re.search(rb'<c(?! r="[A-Z]\d{1,%d}")[\s>/]' % digits, part):
+            if re.search(rb'<c r="[A-Z]+\d{%d}' % (digits + 1), part):
+                return None  # a cell further down than any row says
             if _ODD_CELL.search(part):
                 return None  # a cell without a reference, or past column ZZ
             wide = True
             letters.update(_TWO_LETTERS.findall(part))
+    digits = len(str(rows)) if rows else 1
+    bound = max(rows, cell_rows) if digits >= 6 else 10**digits - 1
     columns = max(map(column_number, letters)) if wide else 26
-    return Extent(rows, columns)
+    return Extent(bound, columns)
 
 
 def _parts(archive: zipfile.ZipFile, path: str):
@@ -154,9 +172,10 @@ def exact_extent(archive: zipfile.ZipFile, path: str) -> Extent | None:
                     row = _int(element.get("r"), row + 1)
                     column = 0
                 elif event == "end" and tag == "c":
-                    column = _column(element.get("r"), column + 1)
+                    # A cell's own reference places it, row and column alike.
+                    cell_row, column = _place(element.get("r"), row, column + 1)
                     if len(element) or (element.text or "").strip():
-                        extent.rows = max(extent.rows, row)
+                        extent.rows = max(extent.rows, row, cell_row)
                         extent.columns = max(extent.columns, column)
                     element.clear()
                 elif event == "end" and tag == "row":
@@ -170,9 +189,12 @@ def _int(text: str | None, default: int) -> int:
     return int(text) if text and text.isdigit() else default
 
 
-def _column(reference: str | None, default: int) -> int:
+def _place(reference: str | None, row: int, column: int) -> tuple[int, int]:
+    """(row, column) of a cell: its reference's, or the ones it follows."""
     match = _REFERENCE.match(reference or "")
-    return column_number(match.group(1).encode()) if match else default
+    if not match:
+        return row, column
+    return int(match.group(2)), column_number(match.group(1).encode())
 
 
 def column_number(letters: bytes) -> int:

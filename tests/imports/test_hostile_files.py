@@ -165,3 +165,33 @@ def test_a_child_that_dies_is_reported_and_this_process_goes_on():
 def test_a_refusal_in_the_child_comes_through_with_its_message():
     with pytest.raises(UnusableFile, match="Tệp hỏng"):
         list(run_confined(_refusing, memory_mb=100, seconds=30, passes=(UnusableFile,)))
+
+
+def test_a_cell_is_placed_by_its_own_reference_not_by_its_row():
+    # Found by the long fuzz run: the row says 2, the reader puts the cell on row 99999.
+    data = files.xlsx_sheet(
+        '<row r="1"><c r="A1"><v>1</v></c></row>'
+        '<row r="2"><c r="ZZ99999"><v>1</v></c></row>'
+    )
+
+    with pytest.raises(UnusableFile, match="ZZ99999"):
+        read_workbook(data, "ds.xlsx")
+
+
+def test_a_zip_of_a_version_python_cannot_open_is_refused_at_the_upload():
+    # Found by the long fuzz run: one changed byte made the upload page answer 500.
+    data = bytearray(files.xlsx([["Họ và tên"], ["Lê Văn Tám"]]))
+    directory = data.rindex(b"PK\x01\x02")
+    data[directory + 6] = 64  # "version needed to extract": 6.4
+
+    with pytest.raises(UnusableFile):
+        read_workbook(bytes(data), "ds.xlsx")
+
+
+def test_a_sheet_that_does_not_inflate_is_called_damaged():
+    data = bytearray(files.xlsx([["Họ và tên"], ["Lê Văn Tám"]] * 50))
+    sheet = data.index(b"xl/worksheets/sheet1.xml") + len(b"xl/worksheets/sheet1.xml")
+    data[sheet + 20 : sheet + 40] = bytes(range(20))
+
+    with pytest.raises(UnusableFile):
+        read_workbook(bytes(data), "ds.xlsx")
