@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from unions.models import UnionUnit
 
@@ -513,3 +514,153 @@ def _add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
     year, month = day.year + month_index // 12, month_index % 12 + 1
     return date(year, month, min(day.day, monthrange(year, month)[1]))
+
+
+# --- Many members at once: a CĐCS dissolved or merged -----------------------------------
+
+
+@transaction.atomic
+def transfer_members(
+    *,
+    memberships: list[Membership],
+    to_unit: UnionUnit,
+    transferred_on: date,
+    user=None,
+) -> list[Membership]:
+    """Transfer the members of open ``memberships`` to ``to_unit`` on one date, all at
+    once: ``transfer_member``'s rules, checked for everyone before anything is written."""
+    _refuse_future(transferred_on, _("The transfer date cannot be in the future."))
+    if to_unit.founded_on > transferred_on:
+        raise ValidationError(
+            _("%(unit)s was founded only on %(day)s."),
+            params={"unit": to_unit, "day": f"{to_unit.founded_on:%d/%m/%Y}"},
+            code="unit_not_founded",
+        )
+    _refuse_unit_not_taking_members(to_unit, transferred_on)
+    if any(m.unit_id == to_unit.pk for m in memberships):
+        raise ValidationError(
+            _("Members of %(unit)s cannot be transferred to the same union."),
+            params={"unit": to_unit},
+            code="same_unit",
+        )
+    _refuse_ended_after(memberships, transferred_on)
+    _close(memberships, transferred_on, LeaveReason.TRANSFER, "", user)
+    opened = [
+        Membership(
+            member_id=m.member_id,
+            unit=to_unit,
+            started_on=transferred_on,
+            start_reason=StartReason.TRANSFERRED,
+            card_number=m.card_number,  # the card stays with the person
+        )
+        for m in memberships
+    ]
+    return bulk_create_with_history(opened, Membership, default_user=user)
+
+
+@transaction.atomic
+def record_departures(
+    *,
+    memberships: list[Membership],
+    left_on: date,
+    reason: str,
+    note: str = "",
+    user=None,
+) -> list[Membership]:
+    """Record that the members of open ``memberships`` left on one date, all at once
+    (``record_departure``'s rules, checked for everyone first)."""
+    if reason not in DEPARTURE_REASONS:
+        raise ValidationError(
+            _("Choose a reason for leaving."), code="leave_reason_missing"
+        )
+    _refuse_future(left_on, _("The leaving date cannot be in the future."))
+    _refuse_ended_after(memberships, left_on)
+    _close(memberships, left_on, reason, (note or "").strip(), user)
+    return memberships
+
+
+@transaction.atomic
+def reopen_memberships(*, closed: list[int], opened: list[int], user=None) -> None:
+    """Undo ``transfer_members`` or ``record_departures`` done today: the memberships
+    they opened go, the ones they closed are open again. Refused when the members
+    moved or left again since."""
+    changed = (
+        Membership.objects.filter(pk__in=opened, left_on__isnull=False)
+        .select_related("member")
+        .first()
+    )
+    ended = Membership.objects.filter(pk__in=closed)
+    since = ended.order_by("left_on").values_list("left_on", flat=True).first()
+    later = (
+        Membership.objects.filter(
+            member__in=ended.values("member_id"), started_on__gte=since
+        )
+        .exclude(pk__in=opened)
+        .select_related("member")
+        .first()
+        if since
+        else None
+    )
+    if changed or later:
+        raise ValidationError(
+            _("%(name)s's membership changed since: undo that change first."),
+            params={"name": (changed or later).member},
+            code="membership_changed",
+        )
+    Membership.objects.filter(pk__in=opened).delete()
+    reopened = list(Membership.objects.filter(pk__in=closed))
+    for membership in reopened:
+        membership.left_on, membership.leave_reason, membership.leave_note = (
+            None,
+            "",
+            "",
+        )
+    bulk_update_with_history(
+        reopened,
+        Membership,
+        ["left_on", "leave_reason", "leave_note"],
+        default_user=user,
+        batch_size=1000,
+    )
+
+
+def _refuse_ended_after(memberships: list[Membership], day: date) -> None:
+    """Refuse members whose open membership began on ``day`` or later."""
+    late = [m for m in memberships if m.started_on >= day]
+    if late:
+        raise ValidationError(
+            _(
+                "%(count)s members joined on %(day)s or later (%(names)s): their "
+                "membership cannot end on that date."
+            ),
+            params={
+                "count": len(late),
+                "day": f"{day:%d/%m/%Y}",
+                "names": ", ".join(str(m.member) for m in late[:5]),
+            },
+            code="started_after",
+        )
+    pending = TransferRequest.objects.pending().filter(
+        member__in=[m.member_id for m in memberships]
+    )
+    if first := pending.select_related("member").first():
+        raise ValidationError(
+            _(
+                "%(name)s has a transfer request waiting for an answer: answer it first."
+            ),
+            params={"name": first.member},
+            code="transfer_pending",
+        )
+
+
+def _close(memberships, day: date, reason: str, note: str, user) -> None:
+    for membership in memberships:
+        membership.left_on, membership.leave_reason = day, reason
+        membership.leave_note = note
+    bulk_update_with_history(
+        memberships,
+        Membership,
+        ["left_on", "leave_reason", "leave_note"],
+        default_user=user,
+        batch_size=1000,
+    )

@@ -24,11 +24,22 @@ class UnitCodeField(forms.ModelChoiceField):
     def __init__(self, queryset, **kwargs):
         super().__init__(queryset, to_field_name="code", **kwargs)
 
-    def to_python(self, value):
+    def _to_python(self, value):
         # Codes are stored upper-case and trimmed (UnionUnit.save).
         return super().to_python(
             clean(value).upper() if isinstance(value, str) else value
         )
+
+    def to_python(self, value):
+        try:
+            return self._to_python(value)
+        except forms.ValidationError:
+            # A unit recoded in a reorganisation is still found by its former code.
+            with_code = getattr(self.queryset, "with_code", None)
+            unit = with_code(value).first() if with_code and value else None
+            if unit is None:
+                raise
+            return unit
 
     def prepare_value(self, value):
         # A model form's initial value is the foreign key's id: show its code instead.

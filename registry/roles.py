@@ -62,5 +62,6 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     ),
 }
 ROLE_PERMISSIONS[Role.PROVINCIAL] = ROLE_PERMISSIONS[Role.UPPER_LEVEL] | {
-    "registry.view_accesslog"
+    "registry.view_accesslog",
+    "unions.reorganise_unionunit",
 }

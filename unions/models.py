@@ -28,6 +28,21 @@ class UnionUnitQuerySet(MP_NodeQuerySet):
             return self.none()
         return self.filter(path__startswith=user.unit.path)
 
+    def with_code(self, code: str):
+        """The unit known by ``code``, today's or a former one (FormerCode)."""
+        code = clean(code).upper()
+        return self.filter(
+            Q(code=code) | Q(pk__in=FormerCode.objects.filter(code=code).values("unit"))
+        )
+
+    def by_codes(self, codes) -> dict:
+        """The units of ``codes`` by code, former codes included (code → unit)."""
+        codes = list(codes)
+        units = {unit.code: unit for unit in self.filter(code__in=codes)}
+        former = FormerCode.objects.filter(code__in=codes, unit__in=self.order_by())
+        units.update({f.code: f.unit for f in former.select_related("unit")})
+        return units
+
     def within(self, unit):
         """``unit`` and its whole subtree: one indexed prefix match on the path."""
         return self.filter(path__startswith=unit.path)
@@ -128,6 +143,9 @@ class UnionUnit(MP_Node):
     class Meta:
         verbose_name = _("union unit")
         verbose_name_plural = _("union units")
+        permissions = [
+            ("reorganise_unionunit", _("Can merge, move, recode and dissolve units"))
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(dissolved_on__isnull=True)
@@ -162,6 +180,85 @@ class UnionUnit(MP_Node):
         )
 
 
+class Reorganisation(models.Model):
+    """A reorganisation of the tree decided by one decision (số quyết định), on one date.
+
+    Written by unions/reorganisation.py (members/reorganisation.py for the operations
+    that carry members); ``restore`` holds what undoing it on the same day puts back.
+    """
+
+    class Kind(models.TextChoices):
+        MERGE = "merge", _("Merge units")
+        MOVE = "move", _("Move a unit with its subtree")
+        REATTACH = "reattach", _("Re-attach CĐCS by a mapping file")
+        RECODE = "recode", _("Rename or recode a unit")
+        DISSOLVE_GRASSROOTS = "dissolve_grassroots", _("Dissolve a CĐCS")
+        DISSOLVE_UNIT = "dissolve_unit", _("Dissolve an upper-level unit")
+
+    kind = models.CharField(_("operation"), max_length=20, choices=Kind)
+    effective_on = models.DateField(_("effective date"))
+    decision = models.CharField(_("decision number"), max_length=100)
+    units = models.ManyToManyField(
+        UnionUnit, related_name="reorganisations", verbose_name=_("units")
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("undone by"),
+    )
+    # What it touched, as shown in its preview and result (codes, counts, accounts).
+    summary = models.JSONField(default=dict, blank=True, editable=False)
+    # What undoing it restores, by id (see unions/reorganisation.py).
+    restore = models.JSONField(default=dict, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        verbose_name = _("reorganisation")
+        verbose_name_plural = _("reorganisations")
+
+    def __str__(self):
+        return (
+            f"{self.get_kind_display()} {self.decision} ({self.effective_on:%d/%m/%Y})"
+        )
+
+    @property
+    def is_undone(self):
+        return self.undone_at is not None
+
+
+class FormerCode(models.Model):
+    """A code a unit had before it was recoded: it still finds the unit everywhere."""
+
+    code = models.CharField(_("former code"), max_length=30, unique=True)
+    unit = models.ForeignKey(
+        UnionUnit, models.CASCADE, related_name="former_codes", verbose_name=_("unit")
+    )
+    used_until = models.DateField(_("used until"))
+    reorganisation = models.ForeignKey(
+        Reorganisation, models.PROTECT, related_name="former_codes"
+    )
+
+    class Meta:
+        ordering = ["-used_until"]
+        verbose_name = _("former code")
+        verbose_name_plural = _("former codes")
+
+    def __str__(self):
+        return f"{self.code} → {self.unit.code}"
+
+
 class UnitMove(models.Model):
     """A re-parenting of a unit (e.g. the 2025 reorganisation), kept for history."""
 
@@ -184,6 +281,14 @@ class UnitMove(models.Model):
         verbose_name=_("by"),
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    reorganisation = models.ForeignKey(
+        Reorganisation,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="moves",
+        verbose_name=_("reorganisation"),
+    )
     # What undoing the move restores exactly: the unit's place in today's tree and
     # its parents over time ([parent id, starts_on, ends_on or None], ISO dates).
     from_path = models.CharField(max_length=255, blank=True, editable=False)

@@ -18,7 +18,14 @@ from django.utils.translation import gettext as _
 
 from . import ancestry
 from .kinds import GRASSROOTS_KINDS, may_hold
-from .models import Employer, UnionUnit, UnitAncestry, UnitMove, WorkforceReport
+from .models import (
+    Employer,
+    FormerCode,
+    UnionUnit,
+    UnitAncestry,
+    UnitMove,
+    WorkforceReport,
+)
 
 
 def _check_place(*, kind: str, parent: UnionUnit | None) -> None:
@@ -68,6 +75,7 @@ def create_unit(
     # treebeard assigns path and depth, everything else is validated before that.
     unit.set_derived_fields()
     unit.full_clean(exclude=["path", "depth", "numchild"])
+    _refuse_former_code(unit.code)
     if parent is None:
         return UnionUnit.objects.add_root(instance=unit)
     return UnionUnit.objects.add_child(parent, instance=unit)
@@ -96,6 +104,9 @@ def create_units(*, parent: UnionUnit, units: list[UnionUnit]) -> list[UnionUnit
             )
     codes = Counter(unit.code for unit in units)
     taken = set(UnionUnit.objects.filter(code__in=codes).values_list("code", flat=True))
+    taken.update(
+        FormerCode.objects.filter(code__in=codes).values_list("code", flat=True)
+    )
     taken.update(code for code, count in codes.items() if count > 1)
     if taken:
         raise ValidationError(
@@ -112,6 +123,24 @@ def create_units(*, parent: UnionUnit, units: list[UnionUnit]) -> list[UnionUnit
     # As treebeard's add_child does: the caller's parent knows it has children now.
     target.numchild = parent.numchild + len(units)
     return units
+
+
+def _refuse_former_code(code: str) -> None:
+    former = FormerCode.objects.filter(code=code).select_related("unit").first()
+    if former is not None:
+        raise ValidationError(
+            {
+                "code": _(
+                    "The code %(code)s was used by %(unit)s until %(day)s and still finds it."
+                )
+                % {
+                    "code": code,
+                    "unit": former.unit,
+                    "day": f"{former.used_until:%d/%m/%Y}",
+                }
+            },
+            code="code_taken",
+        )
 
 
 def _step(number: int) -> str:

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -144,7 +144,10 @@ def unit_tree(request):
 @permission_required("unions.view_unionunit", raise_exception=True)
 def unit_detail(request, code):
     scope = UnionUnit.objects.for_user(request.user)
-    unit = get_object_or_404(scope.select_related("province", "ward"), code=code)
+    unit = get_object_or_404(scope.select_related("province", "ward").with_code(code))
+    if unit.code != code:  # a former code (or typed in lower case): today's address
+        query = request.GET.urlencode()
+        return redirect(unit.get_absolute_url() + (f"?{query}" if query else ""))
     form = DateForm(request.GET)
     valid = form.is_valid()  # a bad date: today's structure, the message, a 400
     day = form.cleaned_data["as_of"] if valid else timezone.localdate()

@@ -42,7 +42,7 @@ class UploadForm(forms.Form):
         code = self.cleaned_data["into"].strip().upper()
         if not code:
             return None
-        unit = UnionUnit.objects.for_user(self.user).filter(code=code).first()
+        unit = UnionUnit.objects.for_user(self.user).with_code(code).first()
         if unit is None:
             # The same words whether the unit is unknown or outside the user's scope.
             raise forms.ValidationError(

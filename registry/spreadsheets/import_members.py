@@ -206,7 +206,7 @@ class MemberImporter(Importer):
             units[self.into.code] = self.into
             return units
         for part in chunks(sorted(codes - {""})):
-            units.update({u.code: u for u in in_scope.filter(code__in=part)})
+            units.update(in_scope.by_codes(part))
         return units
 
     def _refuse_unit(self, row: ParsedRow) -> None:

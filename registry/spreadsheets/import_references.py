@@ -69,7 +69,7 @@ class ReferenceImporter(Importer):
         raise NotImplementedError
 
     def scoped_unit(self, code: str, *, label: str) -> UnionUnit:
-        unit = self.units_in_scope().filter(code=code).first()
+        unit = self.units_in_scope().with_code(code).first()
         if unit is None:
             raise ValidationError(
                 _("There is no unit %(code)s in your scope (%(column)s).")
@@ -105,7 +105,7 @@ class UnitImporter(ReferenceImporter):
             "founded_on": v["founded_on"],
             "decision": v["decision"],
         }
-        existing = UnionUnit.objects.filter(code=v["code"]).first()
+        existing = UnionUnit.objects.with_code(v["code"]).first()
         if existing is None:
             parent = self._parent(v["parent_code"])
             unit = services.create_unit(code=v["code"], parent=parent, **details)

@@ -184,7 +184,7 @@ def resolve_into(code: str | None, user) -> UnionUnit | None:
     if not code:
         return None
     units = UnionUnit.objects.for_user(user) if user else UnionUnit.objects.all()
-    unit = units.filter(code=code.strip().upper()).first()
+    unit = units.with_code(code).first()
     if unit is None:
         # The same words whether the unit is unknown or outside the user's scope.
         raise Refused(
