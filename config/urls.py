@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("registry.spreadsheets.urls")),
     path("units/", include("unions.urls")),
     path("members/", include("members.urls")),
+    path("reorganise/", include("members.urls_reorganisation")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

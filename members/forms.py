@@ -51,7 +51,7 @@ class UnitCodeField(forms.CharField):
         code = super().clean(value)
         if not code:
             return None
-        unit = self.queryset.filter(code=code.strip().upper()).first()
+        unit = self.queryset.with_code(code).first()
         if unit is None:
             raise ValidationError(
                 _("There is no union with the code %(code)s that you can choose."),

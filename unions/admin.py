@@ -1,15 +1,14 @@
 import re
+from urllib.parse import urlencode
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Concat
 from django.shortcuts import redirect
-from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportMixin
 
@@ -18,7 +17,7 @@ from registry.edit_conflicts import RefusesStaleEditsAdmin, StaleCheckedModelFor
 from registry.text import fold
 
 from . import resources, services
-from .admin_forms import DissolveUnitForm, MoveUnitForm, UnionUnitForm
+from .admin_forms import UnionUnitForm
 from .kinds import GRASSROOTS_KINDS
 from .models import (
     CollectiveAgreement,
@@ -197,9 +196,9 @@ class UnionUnitAdmin(RefusesStaleEditsAdmin, ExportMixin, ScopedModelAdmin):
         ]
 
     def get_readonly_fields(self, request, obj=None):
-        # The place in the tree and the end date change only through "move" and
-        # "dissolve", which keep their history.
-        return ["parent_unit", "dissolved_on"] if obj else []
+        # The place in the tree, the code and the end date change only through the
+        # reorganisation operations, which keep their history (and former codes).
+        return ["parent_unit", "dissolved_on", "code"] if obj else []
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -247,71 +246,27 @@ class UnionUnitAdmin(RefusesStaleEditsAdmin, ExportMixin, ScopedModelAdmin):
         ] + super().get_urls()
 
     def move_view(self, request, object_id):
-        unit = self._unit_to_change(request, object_id)
-        form = MoveUnitForm(request.POST or None, user=request.user)
-        if form.is_valid():
-            try:
-                unit = services.move_unit(
-                    unit=unit,
-                    new_parent=form.cleaned_data["new_parent"],
-                    moved_on=form.cleaned_data["moved_on"],
-                    decision=form.cleaned_data["decision"],
-                    user=request.user,
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                return self._done(
-                    request,
-                    unit,
-                    gettext("Moved under %(parent)s.")
-                    % {"parent": form.cleaned_data["new_parent"]},
-                )
-        return self._render_unit_action(
-            request, unit, form, title=gettext("Move %(unit)s") % {"unit": unit}
-        )
+        return self._reorganise(request, object_id, "move")
 
     def dissolve_view(self, request, object_id):
         unit = self._unit_to_change(request, object_id)
-        form = DissolveUnitForm(request.POST or None)
-        if form.is_valid():
-            try:
-                unit = services.dissolve_unit(unit=unit, **form.cleaned_data)
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                return self._done(
-                    request,
-                    unit,
-                    gettext("Dissolved on %(day)s.")
-                    % {"day": unit.dissolved_on.strftime("%d/%m/%Y")},
-                )
-        return self._render_unit_action(
-            request, unit, form, title=gettext("Dissolve %(unit)s") % {"unit": unit}
-        )
+        operation = "dissolve-cdcs" if unit.is_grassroots else "dissolve-unit"
+        return self._reorganise(request, object_id, operation)
+
+    def _reorganise(self, request, object_id, operation):
+        """Moves and dissolutions are reorganisations, with their decision, preview
+        and undo: the admin hands over to those pages, the unit filled in."""
+        unit = self._unit_to_change(request, object_id)
+        if not request.user.has_perm("unions.reorganise_unionunit"):
+            raise PermissionDenied
+        url = reverse("reorganisation:operation_form", args=[operation])
+        return redirect(f"{url}?{urlencode({'unit': unit.code})}")
 
     def _unit_to_change(self, request, object_id):
         unit = self.get_object(request, object_id)  # 404 outside the user's scope
         if not self.has_change_permission(request, unit):
             raise PermissionDenied
         return unit
-
-    def _done(self, request, unit, message):
-        self.log_change(request, unit, message)
-        self.message_user(request, f"{unit}: {message}")
-        return redirect(reverse("admin:unions_unionunit_change", args=[unit.pk]))
-
-    def _render_unit_action(self, request, unit, form, *, title):
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "unit": unit,
-            "form": form,
-            "title": title,
-        }
-        return TemplateResponse(
-            request, "admin/unions/unionunit/unit_action.html", context
-        )
 
 
 @admin.register(IndustrialZone)

@@ -1,7 +1,6 @@
 """Admin forms for the union tree: every change goes through unions.services."""
 
 from django import forms
-from django.contrib.admin.widgets import AdminDateWidget
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -79,24 +78,3 @@ class UnionUnitForm(RefusesStaleEdits, forms.ModelForm):
             return services.create_unit(parent=parent, **details)
         changed = {name: details[name] for name in self.changed_data if name in details}
         return services.update_unit(unit=self.instance, **changed)
-
-
-class MoveUnitForm(forms.Form):
-    new_parent = UnitCodeField(
-        UnionUnit.objects.none(), label=_("new parent unit code")
-    )
-    moved_on = forms.DateField(label=_("moved on"), widget=AdminDateWidget)
-    decision = forms.CharField(
-        label=_("decision number"), max_length=100, required=False
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["new_parent"].queryset = UnionUnit.objects.for_user(user)
-
-
-class DissolveUnitForm(forms.Form):
-    dissolved_on = forms.DateField(label=_("dissolved on"), widget=AdminDateWidget)
-    decision = forms.CharField(
-        label=_("decision number"), max_length=100, required=False
-    )

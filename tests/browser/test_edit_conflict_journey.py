@@ -30,7 +30,9 @@ def test_the_second_officer_sees_the_first_ones_change_and_saves_both(
     page.fill("#id_address", "Thôn 2")
     page.click("main form button[type=submit]")
 
-    expect(page.locator("form .errorlist").first).to_contain_text("Hùng đã lưu hồ sơ này")
+    expect(page.locator("form .errorlist").first).to_contain_text(
+        "Hùng đã lưu hồ sơ này"
+    )
     expect(page.locator("#id_phone_error")).to_contain_text("0988777666")
     expect(page.locator("#id_phone")).to_have_value("0988777666")
     expect(page.locator("#id_address")).to_have_value("Thôn 2")

@@ -55,7 +55,7 @@ MATRIX = {
     ): "all names names names names",
     ("Open the record of a member who moved away", "page"): "all no no no no",
     ("Open the record of a member who moved away", "admin"): "all no no no no",
-    ("Move or dissolve a unit", "admin"): "all scope scope no no",
+    ("Move or dissolve a unit", "admin"): "all scope no no no",
     ("Read the access log", "admin"): "all scope no no no",
     ("Search the access log by member", "admin"): "all no no no no",
     ("Export the access log", "admin"): "all no no no no",
@@ -406,7 +406,7 @@ def moved_away_record(channel):
 def unit_move(client, world, role, inside):
     unit = target_unit(world, role, inside)
     url = reverse("admin:unions_unionunit_move", args=[unit.pk])
-    return by_status(client.get(url))
+    return by_status(client.get(url, follow=True))  # to the reorganisation form
 
 
 def access_log(client, world, role, inside):

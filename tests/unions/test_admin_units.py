@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from tests.factories import UnionUnitFactory
-from unions.models import UnionUnit, UnitMove
+from unions.models import UnionUnit
 
 pytestmark = pytest.mark.django_db
 
@@ -212,94 +212,50 @@ def test_units_are_never_deleted(admin_client, cdcs):
     assert UnionUnit.objects.filter(pk=cdcs.pk).exists()
 
 
-def test_moving_a_unit_through_the_admin_records_the_move(
-    client, provincial_officer, district, cdcs, other_district
+def test_the_admin_move_and_dissolve_open_the_reorganisation_forms(
+    client, provincial_officer, district, cdcs
 ):
     client.force_login(provincial_officer)
 
-    response = client.post(
-        reverse("admin:unions_unionunit_move", args=[cdcs.pk]),
-        {"new_parent": "CD-XA-1", "moved_on": "2025-07-01", "decision": "12/QĐ"},
+    moved = client.get(reverse("admin:unions_unionunit_move", args=[cdcs.pk]))
+    cdcs_ended = client.get(reverse("admin:unions_unionunit_dissolve", args=[cdcs.pk]))
+    district_ended = client.get(
+        reverse("admin:unions_unionunit_dissolve", args=[district.pk])
     )
 
-    assert response.status_code == 302
-    cdcs.refresh_from_db()
-    assert UnionUnit.objects.get_parent(cdcs) == other_district
-    move = UnitMove.objects.get(unit=cdcs)
-    assert (move.decision, move.moved_by) == ("12/QĐ", provincial_officer)
+    assert moved.url == "/reorganise/move/?unit=CDCS-A"
+    assert cdcs_ended.url == "/reorganise/dissolve-cdcs/?unit=CDCS-A"
+    assert district_ended.url == "/reorganise/dissolve-unit/?unit=CD-KCN"
 
 
-def test_a_refused_move_is_a_form_error(client, provincial_officer, district, cdcs):
+def test_another_units_move_page_is_not_found(client, provincial_officer, db):
+    from tests.factories import UnionUnitFactory
+
+    elsewhere = UnionUnitFactory(code="LDLD-KHAC", kind=UnionUnit.Kind.PROVINCIAL)
     client.force_login(provincial_officer)
 
-    response = client.post(
-        reverse("admin:unions_unionunit_move", args=[district.pk]),
-        {"new_parent": "CDCS-A", "moved_on": "2025-07-01"},
-    )
-
-    assert response.status_code == 200
-    assert response.context["form"].errors
-    assert not UnitMove.objects.exists()
-
-
-def test_a_unit_cannot_be_moved_out_of_the_officers_scope(
-    client, officer, cdcs, other_district
-):
-    client.force_login(officer)
-
-    response = client.post(
-        reverse("admin:unions_unionunit_move", args=[cdcs.pk]),
-        {"new_parent": "CD-XA-1", "moved_on": "2025-07-01"},
-    )
-
-    assert response.context["form"].errors["new_parent"]
-    cdcs.refresh_from_db()
-    assert cdcs.path.startswith(officer.unit.path)
-
-
-def test_another_units_move_page_is_not_found(client, officer, other_cdcs):
-    client.force_login(officer)
-
-    response = client.get(reverse("admin:unions_unionunit_move", args=[other_cdcs.pk]))
+    response = client.get(reverse("admin:unions_unionunit_move", args=[elsewhere.pk]))
 
     assert response.status_code == 404
 
 
-def test_a_read_only_leader_cannot_open_the_move_page(client, leader, cdcs):
-    client.force_login(leader)
+@pytest.mark.parametrize("account", ["leader", "officer"])
+def test_roles_below_provincial_cannot_open_the_move_page(
+    client, request, account, cdcs
+):
+    client.force_login(request.getfixturevalue(account))
 
     response = client.get(reverse("admin:unions_unionunit_move", args=[cdcs.pk]))
 
     assert response.status_code == 403
 
 
-def test_dissolving_a_unit_through_the_admin(client, officer, cdcs):
-    client.force_login(officer)
-
-    response = client.post(
-        reverse("admin:unions_unionunit_dissolve", args=[cdcs.pk]),
-        {"dissolved_on": "2025-06-15", "decision": "9/QĐ"},
+def test_a_units_code_changes_only_by_recoding(admin_client, cdcs):
+    response = admin_client.get(
+        reverse("admin:unions_unionunit_change", args=[cdcs.pk])
     )
 
-    assert response.status_code == 302
-    cdcs.refresh_from_db()
-    assert (cdcs.dissolved_on, cdcs.decision) == (date(2025, 6, 15), "9/QĐ")
-
-
-def test_a_unit_with_active_units_below_is_not_dissolved(
-    client, officer, district, cdcs
-):
-    client.force_login(officer)
-
-    response = client.post(
-        reverse("admin:unions_unionunit_dissolve", args=[district.pk]),
-        {"dissolved_on": "2025-06-15"},
-    )
-
-    assert response.status_code == 200
-    assert response.context["form"].non_field_errors()
-    district.refresh_from_db()
-    assert district.dissolved_on is None
+    assert "code" not in response.context["adminform"].form.fields
 
 
 def test_an_officer_sees_the_units_moves_on_its_page(
