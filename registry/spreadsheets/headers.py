@@ -385,7 +385,30 @@ AGREEMENT_FIELDS = [
     _f("notes", "Ghi chú", _("Notes")),
 ]
 
+# A reorganisation's mapping file: each CĐCS and the unit it goes under.
+REATTACH_FIELDS = [
+    UNEXPORTED_ROW_NUMBER,
+    _f(
+        "code",
+        "Mã CĐCS",
+        _("Grassroots union code"),
+        "Mã công đoàn cơ sở",
+        required=True,
+    ),
+    _f("name", "Tên CĐCS", _("Grassroots union name"), "Tên công đoàn cơ sở"),
+    _f(
+        "parent_code",
+        "Mã đơn vị cấp trên mới",
+        _("New parent unit code"),
+        "Mã cấp trên mới",
+        "Mã công đoàn cấp trên mới",
+        "Đơn vị cấp trên mới",
+        required=True,
+    ),
+]
+
 FIELDS = {
+    "reattach": REATTACH_FIELDS,
     "members": MEMBER_FIELDS,
     "units": UNIT_FIELDS,
     "enterprises": EMPLOYER_FIELDS,

@@ -155,7 +155,16 @@ def _require(row: ParsedRow, keys: list[str]) -> None:
             row.error(key, _("This column must not be empty."))
 
 
+def parse_reattach(number: int, cells: dict) -> ParsedRow:
+    row = ParsedRow(number, kind="reattach")
+    row.values["code"] = values.code(cells.get("code"))
+    row.values["parent_code"] = values.code(cells.get("parent_code"))
+    _require(row, ["code", "parent_code"])
+    return row
+
+
 PARSERS = {
+    "reattach": parse_reattach,
     "units": parse_unit,
     "enterprises": parse_employer,
     "agreements": parse_agreement,

@@ -36,6 +36,7 @@ HEAD_TABLE_ROWS = 20  # rows the preview shows while the rest are checked
 _IDENTITY_KEYS = {
     "members": ("cccd",),
     "units": ("code",),
+    "reattach": ("code",),
     "enterprises": ("tax_code",),
     "agreements": ("tax_code", "signed_on"),
 }

@@ -56,7 +56,7 @@ def tree(db):
 
 
 @pytest.fixture
-def admin(tree):
+def admin(db):
     return UserFactory(username="quantri", role=Role.SYSTEM_ADMIN)
 
 
