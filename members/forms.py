@@ -109,7 +109,6 @@ class AdmitForm(PersonFields):
     birth_year = forms.IntegerField(
         label=_("Birth year"),
         required=False,
-        min_value=1900,
         help_text=_("Only when the exact birth date is unknown."),
     )
     cccd = forms.CharField(

@@ -18,7 +18,7 @@ from unions.models import UnionUnit
 from . import rules
 from .models import LeaveReason, Member, Membership, StartReason, TransferRequest
 
-MINIMUM_AGE = 15
+MINIMUM_AGE = rules.MINIMUM_AGE
 # Someone who left of their own will, or was removed or expelled, may be readmitted
 # three months later at the earliest (Hướng dẫn 38/HD-TLĐ 2024 §3.1, DOMAIN.md §2).
 READMISSION_WAIT_MONTHS = 3
@@ -342,11 +342,7 @@ def _refuse_under_age(
             {"birth_date": _("Give the birth date, or at least the birth year.")}
         )
     if age < MINIMUM_AGE:
-        raise ValidationError(
-            _("A member must be at least %(age)s years old on the joining date."),
-            params={"age": MINIMUM_AGE},
-            code="under_age",
-        )
+        raise rules.under_age_error()
 
 
 def _refuse_unit_not_taking_members(unit: UnionUnit, day: date) -> None:
