@@ -13,6 +13,8 @@ from functools import lru_cache
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from registry.text import fold
+
 # The youngest a person may join the union (docs/domain.md: the working age).
 MINIMUM_AGE = 15
 # Nobody on a working register was born earlier: a year before it is a typing slip.
@@ -36,6 +38,14 @@ def age_on(birth_date: date | None, birth_year: int | None, day: date) -> int | 
     if birth_year:
         return day.year - birth_year
     return None
+
+
+def person_key(
+    full_name: str, birth_date: date | None, birth_year: int | None
+) -> tuple:
+    """What tells apart people without a CCCD: the name, without marks or case, and
+    the birth (the date, or the year when the date is unknown)."""
+    return fold(full_name), birth_date.isoformat() if birth_date else birth_year
 
 
 def under_age_error() -> ValidationError:

@@ -10,12 +10,13 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from unions.models import UnionUnit
 
-from . import rules
+from . import rules, text
 from .models import LeaveReason, Member, Membership, StartReason, TransferRequest
 
 MINIMUM_AGE = rules.MINIMUM_AGE
@@ -239,6 +240,30 @@ def readmit_member(
 
 
 # --- Checks shared by the workflows -----------------------------------------------------
+
+
+def namesakes_without_cccd(
+    *,
+    unit: UnionUnit,
+    full_name: str,
+    birth_date: date | None = None,
+    birth_year: int | None = None,
+) -> list[Member]:
+    """Members of ``unit`` with no CCCD on record, and this name and birth: admitting
+    the person would put them on the register twice if they are the same person
+    (the import matches people without a CCCD the same way)."""
+    key = rules.person_key(full_name, birth_date, birth_year)
+    candidates = Member.objects.filter(
+        Q(cccd__isnull=True) | Q(cccd=""),
+        current_unit=unit,
+        search_name=text.search_key(full_name),
+    )
+    return [
+        member
+        for member in candidates
+        if rules.person_key(member.full_name, member.birth_date, member.birth_year)
+        == key
+    ]
 
 
 def check_admission(

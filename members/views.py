@@ -289,7 +289,7 @@ def admit(request, unit_code):
     unit = get_object_or_404(
         UnionUnit.objects.for_user(request.user).grassroots(), code=unit_code
     )
-    form = AdmitForm(request.POST or None)
+    form = AdmitForm(request.POST or None, unit=unit)
     if form.is_valid() and _look_up_cccd(request, form, unit):
         try:
             membership = services.admit_member(
