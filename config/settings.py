@@ -36,9 +36,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
-    "axes",
+    # axes, otp_totp and django_tasks_db under Vietnamese names (registry/vendor_apps.py)
+    "registry.vendor_apps.AxesConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "registry.vendor_apps.TOTPConfig",
     "template_partials",
     "treebeard",
     "simple_history",
@@ -47,7 +48,7 @@ INSTALLED_APPS = [
     "registry.spreadsheets",
     "import_export",
     "django_tasks",
-    "django_tasks_db",
+    "registry.vendor_apps.TasksConfig",
     "unions",
     "members",
 ]
@@ -118,7 +119,7 @@ AUTH_PASSWORD_VALIDATORS = [
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
     },
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "NAME": "registry.passwords.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},

@@ -169,7 +169,7 @@ def test_a_move_dated_before_a_later_move_of_the_subtree_is_refused(
 def test_a_future_move_says_planned_changes_are_not_stored(district_with_two):
     _district, first, _second, commune = district_with_two
 
-    with pytest.raises(ValidationError, match="planned changes are not stored"):
+    with pytest.raises(ValidationError, match="không lưu các thay đổi dự kiến"):
         move_unit(
             unit=first,
             new_parent=commune,
@@ -212,12 +212,12 @@ def test_an_undo_is_refused_for_an_older_record_or_after_a_later_move(
     other = UnionUnitFactory(kind=Kind.PROVINCIAL)
     move_unit(unit=first, new_parent=other, moved_on=date(2025, 9, 1))
 
-    with pytest.raises(ValidationError, match="undo that move first"):
+    with pytest.raises(ValidationError, match="hãy hoàn tác lần điều chuyển đó trước"):
         undo_move(move=move)
     UnitMove.objects.filter(pk=move.pk).update(
         recorded_at=timezone.now() - timedelta(days=2)
     )
-    with pytest.raises(ValidationError, match="only a move recorded today"):
+    with pytest.raises(ValidationError, match="chỉ hoàn tác được việc điều chuyển ghi trong hôm nay"):
         undo_move(move=UnitMove.objects.get(pk=move.pk))
 
 
@@ -293,5 +293,5 @@ def test_an_undo_is_refused_when_a_unit_left_the_moved_subtree_later(
     move = UnitMove.objects.get()
     move_unit(unit=first, new_parent=commune, moved_on=date(2025, 9, 1))
 
-    with pytest.raises(ValidationError, match="undo that move first"):
+    with pytest.raises(ValidationError, match="hãy hoàn tác lần điều chuyển đó trước"):
         undo_move(move=move)
