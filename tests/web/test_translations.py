@@ -33,6 +33,7 @@ def test_the_administration_names_third_party_apps_in_vietnamese(admin_user):
     assert shown == []
     assert "Khóa đăng nhập" in response.text
     assert "Đăng nhập hai bước" in response.text
+    assert "Nhật ký đăng nhập" in response.text  # axes' own, apart from the registry's
 
 
 def test_the_lock_out_records_are_listed_in_vietnamese(admin_user):
