@@ -41,8 +41,12 @@ WAIT_SECONDS = 120  # the longest any one step may take before the run is failed
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", help="default: SQLite in a temporary folder")
-    parser.add_argument("--rows", type=int, default=4000, help="rows of the killed import")
-    parser.add_argument("--kills", type=int, default=1, help="workers killed mid-import")
+    parser.add_argument(
+        "--rows", type=int, default=4000, help="rows of the killed import"
+    )
+    parser.add_argument(
+        "--kills", type=int, default=1, help="workers killed mid-import"
+    )
     return parser.parse_args()
 
 
@@ -140,7 +144,10 @@ class Faults:
         from unions import services
 
         province = services.create_unit(
-            code="F-T", name="LĐLĐ tỉnh Thử", kind="provincial", founded_on=date(1950, 1, 1)
+            code="F-T",
+            name="LĐLĐ tỉnh Thử",
+            kind="provincial",
+            founded_on=date(1950, 1, 1),
         )
         self.district = services.create_unit(
             code="F-KCN", name="Công đoàn các KCN Thử", kind="industrial_zone",
@@ -152,7 +159,10 @@ class Faults:
         )  # fmt: skip
         self.officers = [
             User.objects.create_user(
-                username, password=None, role=Role.UPPER_LEVEL, unit=self.district,
+                username,
+                password=None,
+                role=Role.UPPER_LEVEL,
+                unit=self.district,
                 first_name=first_name,
             )  # fmt: skip
             for username, first_name in (("canbo_a", "Lan"), ("canbo_b", "Hùng"))
@@ -164,7 +174,9 @@ class Faults:
 
         workbook = openpyxl.Workbook(write_only=True)
         sheet = workbook.create_sheet("Danh sách")
-        sheet.append(["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Ngày kết nạp"])
+        sheet.append(
+            ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Ngày kết nạp"]
+        )
         for row in range(rows):
             n = next(self.numbers)
             female = n % 2
@@ -208,7 +220,11 @@ class Faults:
         from registry.spreadsheets import services
 
         return services.start_import(
-            user=self.officers[0], kind="members", filename=name, data=data, into=self.cdcs
+            user=self.officers[0],
+            kind="members",
+            filename=name,
+            data=data,
+            into=self.cdcs,
         )
 
     def checked(self, job):
@@ -239,7 +255,9 @@ class Faults:
             before = Member.objects.count()
             job = self.checked(self.upload(self.member_file(rows)))
             services.confirm_import(job=job, skip_invalid=False)
-            self.wait_for(lambda: self.is_writing(job), "the import to start writing")
+            self.wait_for(
+                lambda job=job: self.is_writing(job), "the import to start writing"
+            )
             time.sleep(random.uniform(0, 0.1))  # somewhere in the writing
             os.kill(self.worker.pid, signal.SIGKILL)
             self.worker.wait()
@@ -250,15 +268,20 @@ class Faults:
             self.start_worker()
             rows *= 2
         after_kill = Member.objects.count() - before
-        self.check(after_kill == 0, f"killed mid-import: {after_kill} rows in the register")
-        self.check(job.status == ImportJob.Status.RUNNING, "the killed job still says running")
+        self.check(
+            after_kill == 0, f"killed mid-import: {after_kill} rows in the register"
+        )
+        self.check(
+            job.status == ImportJob.Status.RUNNING, "the killed job still says running"
+        )
 
         time.sleep(LEASE_SECONDS + 0.5)  # its lease runs out
         self.start_worker()
         self.checked(self.upload(self.member_file(3)))  # the next job any worker starts
         job.refresh_from_db()
         self.check(
-            job.status == ImportJob.Status.FAILED and job.outcome == {"reason": "worker_stopped"},
+            job.status == ImportJob.Status.FAILED
+            and job.outcome == {"reason": "worker_stopped"},
             f"the next job marked the killed one failed ({job.status}, {job.outcome})",
         )
         services.retry_import(job=job)  # the job page's button
@@ -307,7 +330,10 @@ class Faults:
             "zip bomb": files.zip_bomb(),
             "truncated workbook": honest[: len(honest) // 2],
             "random bytes": random.Random(11).randbytes(4096),
-            "CSV cell past the field limit": b"Ho va ten\n" + b'"' + b"x" * 200_000 + b'"\n',
+            "CSV cell past the field limit": b"Ho va ten\n"
+            + b'"'
+            + b"x" * 200_000
+            + b'"\n',
             "declared dimension A1:XFD1048576": files.xlsx_sheet(
                 '<row r="1"><c r="A1"><v>1</v></c></row>', dimension="A1:XFD1048576"
             ),
@@ -319,18 +345,23 @@ class Faults:
                 job = self.checked(self.upload(data, name))
             except UnusableFile as refused:
                 where[what] = "upload"
-                self.check(bool(str(refused)), f"{what}: refused at the upload: {refused}")
+                self.check(
+                    bool(str(refused)), f"{what}: refused at the upload: {refused}"
+                )
                 continue
             where[what] = "job"
             message = job.preview.get("message") or job.preview.get("file_problems")
-            self.check(bool(message), f"{what}: its own check failed: {str(message)[:90]}")
+            self.check(
+                bool(message), f"{what}: its own check failed: {str(message)[:90]}"
+            )
             self.check(self.worker.poll() is None, f"{what}: the worker is still up")
         before = Member.objects.count()
         job = self.checked(self.upload(self.member_file(5)))
         services.confirm_import(job=job, skip_invalid=False)
         job = self.imported(job)
         self.check(
-            job.status == ImportJob.Status.DONE and Member.objects.count() == before + 5,
+            job.status == ImportJob.Status.DONE
+            and Member.objects.count() == before + 5,
             "after the hostile files the next import ran",
         )
         return where

@@ -69,7 +69,9 @@ def parse_args():
         help="in process: each kind of page with a new database connection per request "
         "(CONN_MAX_AGE = 0) and with a kept one, alternating, ROUNDS each",
     )
-    parser.add_argument("--baseline", help="a commit whose code serves the same load too")
+    parser.add_argument(
+        "--baseline", help="a commit whose code serves the same load too"
+    )
     parser.add_argument("--rounds", type=int, default=1, help="with --baseline: rounds")
     return parser.parse_args()
 
@@ -115,7 +117,8 @@ def prepare(database_url: str, env: dict, keep: bool) -> None:
 def pages_by_role(database_url: str) -> dict[str, list[tuple[str, str]]]:
     """(kind, path) for each demo account, drawn from the seeded register."""
     os.environ.update(
-        environment(database_url) | {"DEBUG": "true", "ALLOWED_HOSTS": f"{HOST},testserver"}
+        environment(database_url)
+        | {"DEBUG": "true", "ALLOWED_HOSTS": f"{HOST},testserver"}
     )
     import django
 
@@ -127,9 +130,11 @@ def pages_by_role(database_url: str) -> dict[str, list[tuple[str, str]]]:
     pages = {}
     for username in ROLES:
         user = User.objects.get(username=username)
-        units = list(
-            UnionUnit.objects.for_user(user).values_list("code", flat=True)[:200]
-        ) if user.unit_id else list(UnionUnit.objects.values_list("code", flat=True)[:200])
+        units = (
+            list(UnionUnit.objects.for_user(user).values_list("code", flat=True)[:200])
+            if user.unit_id
+            else list(UnionUnit.objects.values_list("code", flat=True)[:200])
+        )
         members = list(
             Membership.objects.for_user(user).active_on(date_today())
             .values_list("member_id", flat=True)[:500]
@@ -234,7 +239,9 @@ class User(threading.Thread):
                 self.results[kind].append((elapsed, outcome))
 
 
-def serve(env: dict, code: Path, port: int, workers: int, log: Path) -> subprocess.Popen:
+def serve(
+    env: dict, code: Path, port: int, workers: int, log: Path
+) -> subprocess.Popen:
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
         cwd=code, env=env, check=True,
@@ -314,7 +321,9 @@ def run_load(args, env, code: Path, pages) -> dict:
         log = Path(folder) / "access.log"
         server = serve(env, code, args.port, args.workers, log)
         try:
-            figures = load(pages, users=args.users, seconds=args.seconds, port=args.port)
+            figures = load(
+                pages, users=args.users, seconds=args.seconds, port=args.port
+            )
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(30)
@@ -334,7 +343,9 @@ def worker_time(log: Path, pages) -> dict:
     every = [t for found in times.values() for t in found]
     return {
         "worker_ms_per_request": round(statistics.fmean(every)) if every else None,
-        "worker_ms_by_page": {k: round(statistics.fmean(v)) for k, v in sorted(times.items())},
+        "worker_ms_by_page": {
+            k: round(statistics.fmean(v)) for k, v in sorted(times.items())
+        },
     }
 
 
@@ -421,8 +432,12 @@ def compare_connections(pages, rounds: int) -> None:
             print(f"round {number + 1}, {mode}: mean of the pages' medians "
                   f"{totals[mode][-1]:.1f} ms; " + ", ".join(
                       f"{name} {ms:.0f}" for name, ms in medians.items()))  # fmt: skip
-    before, after = (statistics.fmean(totals[m]) for m in ("new connection", "kept connection"))
-    print(f"mean: new connection {before:.1f} ms, kept {after:.1f} ms: {after / before:.2f}×")
+    before, after = (
+        statistics.fmean(totals[m]) for m in ("new connection", "kept connection")
+    )
+    print(
+        f"mean: new connection {before:.1f} ms, kept {after:.1f} ms: {after / before:.2f}×"
+    )
 
 
 def main() -> None:
@@ -453,7 +468,9 @@ def main() -> None:
                     f"{kind} {found['p50_ms']}/{found['p95_ms']}"
                     for kind, found in pages_seen.items()
                 ), flush=True)  # fmt: skip
-                print(f"   worker ms per request, by page: {by_page_worker}", flush=True)
+                print(
+                    f"   worker ms per request, by page: {by_page_worker}", flush=True
+                )
         shutil.rmtree(old / "staticfiles", ignore_errors=True)
     for name, found in runs.items():
         rate = statistics.fmean(f["requests_per_second"] for f in found)

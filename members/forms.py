@@ -9,7 +9,7 @@ from registry.fields import PurposeField
 from registry.models import Province, Ward
 from unions.models import UnionUnit
 
-from . import text
+from . import services, text
 from .models import Gender, Member
 from .services import DEPARTURE_REASONS
 
@@ -109,7 +109,6 @@ class AdmitForm(PersonFields):
     birth_year = forms.IntegerField(
         label=_("Birth year"),
         required=False,
-        min_value=1900,
         help_text=_("Only when the exact birth date is unknown."),
     )
     cccd = forms.CharField(
@@ -150,11 +149,18 @@ class AdmitForm(PersonFields):
     )
     address = forms.CharField(label=_("Address"), max_length=255, required=False)
 
-    show_confirmation = False
+    confirm_namesake = forms.BooleanField(
+        label=_("It is another person with the same name and birth: admit them."),
+        required=False,
+    )
 
-    def __init__(self, *args, **kwargs):
+    show_confirmation = False
+    namesakes: list[Member] = []
+
+    def __init__(self, *args, unit=None, **kwargs):
         kwargs.setdefault("initial", {}).setdefault("joined_on", timezone.localdate())
         super().__init__(*args, **kwargs)
+        self.unit = unit
         _province_wards(self)
 
     def clean(self):
@@ -164,11 +170,36 @@ class AdmitForm(PersonFields):
                 "birth_date", _("Give the birth date, or at least the birth year.")
             )
         self.check_cccd()
+        self.check_namesakes()
         return cleaned
+
+    def check_namesakes(self):
+        """A member of the union with this name and birth and no CCCD may be this
+        very person: ask before putting them on the register twice."""
+        data = self.cleaned_data
+        if self.unit is None or self.errors or data.get("confirm_namesake"):
+            return
+        self.namesakes = services.namesakes_without_cccd(
+            unit=self.unit,
+            full_name=data["full_name"],
+            birth_date=data.get("birth_date"),
+            birth_year=data.get("birth_year"),
+        )
+        if self.namesakes:
+            self.add_error(
+                None,
+                _(
+                    "Someone with this name and birth, and no CCCD on record, is "
+                    "already a member of this union. If it is the same person, open "
+                    "their record below instead of admitting them again; if it is "
+                    "another person, tick the box and admit."
+                ),
+            )
 
     def service_arguments(self) -> dict:
         data = dict(self.cleaned_data)
         data.pop("confirm_cccd")
+        data.pop("confirm_namesake")
         return data
 
 

@@ -279,6 +279,8 @@ class Member(models.Model):
         super().clean()
         errors = {}
         self.full_name = text.normalise_name(self.full_name)
+        if name_error := rules.name_error(self.full_name):
+            errors["full_name"] = name_error
         parts = [text.normalise_name(p) for p in self.name_parts]
         if any(parts) and text.join_name(*parts) != self.full_name:
             errors["given_name"] = ValidationError(

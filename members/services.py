@@ -10,16 +10,17 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from unions.models import UnionUnit
 
-from . import rules
+from . import rules, text
 from .models import LeaveReason, Member, Membership, StartReason, TransferRequest
 
-MINIMUM_AGE = 15
+MINIMUM_AGE = rules.MINIMUM_AGE
 # Someone who left of their own will, or was removed or expelled, may be readmitted
 # three months later at the earliest (Hướng dẫn 38/HD-TLĐ 2024 §3.1, DOMAIN.md §2).
 READMISSION_WAIT_MONTHS = 3
@@ -242,6 +243,30 @@ def readmit_member(
 # --- Checks shared by the workflows -----------------------------------------------------
 
 
+def namesakes_without_cccd(
+    *,
+    unit: UnionUnit,
+    full_name: str,
+    birth_date: date | None = None,
+    birth_year: int | None = None,
+) -> list[Member]:
+    """Members of ``unit`` with no CCCD on record, and this name and birth: admitting
+    the person would put them on the register twice if they are the same person
+    (the import matches people without a CCCD the same way)."""
+    key = rules.person_key(full_name, birth_date, birth_year)
+    candidates = Member.objects.filter(
+        Q(cccd__isnull=True) | Q(cccd=""),
+        current_unit=unit,
+        search_name=text.search_key(full_name),
+    )
+    return [
+        member
+        for member in candidates
+        if rules.person_key(member.full_name, member.birth_date, member.birth_year)
+        == key
+    ]
+
+
 def check_admission(
     *, member: Member, unit: UnionUnit, joined_on: date, today: date | None = None
 ) -> date:
@@ -343,11 +368,7 @@ def _refuse_under_age(
             {"birth_date": _("Give the birth date, or at least the birth year.")}
         )
     if age < MINIMUM_AGE:
-        raise ValidationError(
-            _("A member must be at least %(age)s years old on the joining date."),
-            params={"age": MINIMUM_AGE},
-            code="under_age",
-        )
+        raise rules.under_age_error()
 
 
 def _refuse_unit_not_taking_members(unit: UnionUnit, day: date) -> None:

@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from registry.audit import log_access
 from registry.models import AccessLog, Ward
+from registry.parameters import row_id
 from registry.throttles import allow_cccd_lookup
 from unions.kinds import GRASSROOTS_KINDS
 from unions.models import UnionUnit
@@ -136,10 +137,10 @@ def _keyset_page(members, params) -> dict:
     COUNT_LIMIT + 1 ids in name order (an index-only walk, or one trigram search) and
     takes both its page and its count from them; the search runs once.
     """
-    anchor_id = params.get("after") or params.get("before")
+    anchor_id = row_id(params.get("after") or params.get("before"))
     anchor = (
         Member.objects.filter(pk=anchor_id).only("sort_key").first()
-        if anchor_id and anchor_id.isdigit()
+        if anchor_id
         else None
     )
     ids = members.values_list("pk", flat=True)
@@ -288,7 +289,7 @@ def admit(request, unit_code):
     unit = get_object_or_404(
         UnionUnit.objects.for_user(request.user).grassroots(), code=unit_code
     )
-    form = AdmitForm(request.POST or None)
+    form = AdmitForm(request.POST or None, unit=unit)
     if form.is_valid() and _look_up_cccd(request, form, unit):
         try:
             membership = services.admit_member(
@@ -554,8 +555,8 @@ def transfer_cancel(request, pk):
 @login_required
 def ward_options(request):
     """The <option>s of one province's wards, for the address fields."""
-    province = request.GET.get("province", "")
-    if not province.isdigit():
-        raise Http404
+    province = row_id(request.GET.get("province"))
+    if province is None:
+        raise BadRequest("province")
     wards = Ward.objects.filter(province_id=province).only("code", "name")
     return render(request, "members/ward_options.html", {"wards": wards})

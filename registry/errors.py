@@ -20,9 +20,13 @@ def server_error(request):
     error = sys.exc_info()[1]
     if is_database_unavailable(error):
         return database_unavailable()
-    if isinstance(error, DataError) and request.method in ("GET", "HEAD"):
+    if isinstance(error, DataError | OverflowError) and request.method in (
+        "GET",
+        "HEAD",
+    ):
         # A value in the address the database cannot take (a NUL character, a
-        # malformed pattern, a number out of range): the request is at fault.
+        # malformed pattern, a number out of range; SQLite's driver says the last
+        # with an OverflowError of its own): the request is at fault.
         return bad_request(request, error)
     return HttpResponse(render_to_string("500.html"), status=500)
 

@@ -1,7 +1,9 @@
 """Password rules beyond Django's: no word everyone in the registry would guess first."""
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .text import fold
 
@@ -21,6 +23,21 @@ PROJECT_WORDS = [
     "password",
 ]
 SHORTEST_PERSONAL_WORD = 4
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's, its refusal translated here: Django 5.2 reworded it and its own
+    Vietnamese catalogue still has the old words."""
+
+    def get_error_message(self):
+        return (
+            ngettext(
+                "This password is too short. It must contain at least %d character.",
+                "This password is too short. It must contain at least %d characters.",
+                self.min_length,
+            )
+            % self.min_length
+        )
 
 
 def squeezed(text: str) -> str:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/code/", views_accounts.two_factor_verify, name="two_factor_verify"),
     path("login/enrol/", views_accounts.two_factor_enrol, name="two_factor_enrol"),
     path("account/", views_accounts.account, name="account"),
+    path("account/password/", views_accounts.password_change, name="password_change"),
     path(
         "account/sign-out-everywhere/",
         views_accounts.sign_out_everywhere,

@@ -1,13 +1,16 @@
-"""The account's own pages: the one-time code, enrolling an authenticator, sessions."""
+"""The account's own pages: the one-time code, enrolling an authenticator, the
+password, sessions."""
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.views import RedirectURLMixin
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
@@ -105,6 +108,20 @@ def account(request):
         "required": accounts.must_use_two_factor(request.user),
     }
     return render(request, "registration/account.html", context)
+
+
+@sensitive_post_parameters()
+@login_required
+def password_change(request):
+    """Django's password change in the site's look; the password rules apply. This
+    session stays signed in, the account's other sessions end (their hash changes)."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if form.is_valid():
+        form.save()
+        update_session_auth_hash(request, form.user)
+        messages.success(request, _("Your password was changed."))
+        return redirect("account")
+    return render(request, "registration/password_change.html", {"form": form})
 
 
 @require_POST

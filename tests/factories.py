@@ -100,11 +100,22 @@ class UserFactory(factory.django.DjangoModelFactory):
             obj.save()
 
 
+def letters(n: int) -> str:
+    """0 → "A", 25 → "Z", 26 → "Ba": a number as a word of letters."""
+    word = ""
+    while True:
+        n, digit = divmod(n, 26)
+        word = chr(ord("a") + digit) + word
+        if not n:
+            return word.capitalize()
+
+
 class MemberFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Member
 
-    full_name = factory.Sequence(lambda n: f"Nguyễn Văn An {n}")
+    # A name has no digits (members.rules): the n-th is told apart by letters.
+    full_name = factory.Sequence(lambda n: f"Nguyễn Văn An {letters(n)}")
     given_name = "An"
     family_name = "Nguyễn"
     middle_name = "Văn"

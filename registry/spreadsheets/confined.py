@@ -17,7 +17,6 @@ import faulthandler
 import io
 import logging
 import multiprocessing
-import os
 import pickle
 import resource
 import signal

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from members import rules
 from members.models import Member, Membership, StartReason
 from members.services import ELSEWHERE, check_joining
 from registry import bulk
@@ -550,9 +551,7 @@ def _report(writer, progress: Progress | None, done: int, total: int) -> None:
 
 
 def _person_key(unit_id: int, values: dict) -> tuple:
-    from registry.text import fold
-
-    born = values.get("birth_date") or values.get("birth_year")
-    if isinstance(born, date):
-        born = born.isoformat()
-    return unit_id, fold(values["full_name"]), born
+    key = rules.person_key(
+        values["full_name"], values.get("birth_date"), values.get("birth_year")
+    )
+    return unit_id, *key

@@ -6,9 +6,9 @@ themselves, so for a 100,000-row file the same rules are applied to the parsed v
 
 - each field's own validators (``Field.clean``, as ``Model.clean_fields`` runs them),
   once per distinct value of a column;
-- the date rules of ``Member.clean()`` (``members.rules.date_errors``), with today's
-  date fixed once per file; the other rules of ``Member.clean()`` cannot fail for a
-  person a file brings in (no name parts, no ward);
+- the name and date rules of ``Member.clean()`` (``members.rules``), with today's
+  date fixed once per file; its other rules cannot fail for a person a file brings
+  in (no name parts, no ward);
 - the admission rules (``members.services.check_joining``).
 
 Nothing here queries the database.
@@ -98,6 +98,8 @@ def check_new_member(values: dict, *, unit, today: date) -> date:
         joined_on=values["joined_on"],
         today=today,
     )
+    if name_error := rules.name_error(values["full_name"]):
+        errors["full_name"] = name_error
     if errors:
         raise ValidationError(errors)
     started_on = check_joining(

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator
 from django.utils.translation import gettext_lazy as _
 
+from members import rules
 from members import text as member_text
 from registry.identifiers import normalise_phone, validate_phone
 from registry.text import fold
@@ -35,10 +36,6 @@ NOT_AN_EMAIL = _("“%(value)s” is not an email address.")
 NOT_AN_ETHNIC_GROUP = _("“%(value)s” is not one of the 54 ethnic groups.")
 JOINED_MISSING = _("The date of joining the union is missing.")
 NAME_MISSING = _("The name is missing.")
-NOT_VIETNAMESE = _(
-    "“%(value)s” is not written in Vietnamese letters: give the name as on the "
-    "identity card."
-)
 OTHER_GENDER_TICKED = _(
     "This cell says “%(value)s” in the tick column of the other gender: the gender "
     "was not taken from it."
@@ -54,8 +51,6 @@ JOINED_MONTH_ONLY = _(
 # Codes of the row problems that also say something about their column's meaning;
 # column_checks.py sums them up for the whole column.
 FOREIGN_NAME, GENDER_TICK = "foreign_name", "gender_tick"
-# A letter of another script than the Latin one Vietnamese is written in.
-_NOT_LATIN = re.compile(r"[^\W\d_A-Za-z\u00C0-\u024F\u1E00-\u1EFF]")
 
 
 def _compiled(lazy_pattern) -> re.Pattern:
@@ -90,7 +85,7 @@ def _name(cell) -> tuple[str, str, bool, bool, str]:
     raw = values.text(cell)
     written, suffix = values.name_and_suffix(raw)
     cleaned = member_text.normalise_name(written)
-    foreign = not raw.isascii() and _NOT_LATIN.search(raw) is not None
+    foreign = not raw.isascii() and rules.OTHER_SCRIPT.search(raw) is not None
     capitals = bool(written) and written.isupper() and cleaned != written
     return raw, cleaned, capitals, foreign, suffix
 
@@ -190,7 +185,7 @@ class _Messages:
         self.old_id_card = str(OLD_ID_CARD)
         self.joined_missing = str(JOINED_MISSING)
         self.name_missing = str(NAME_MISSING)
-        self.not_vietnamese = str(NOT_VIETNAMESE)
+        self.not_vietnamese = str(rules.NOT_VIETNAMESE)
         self.other_gender_ticked = str(OTHER_GENDER_TICKED)
         self.both_ticked = str(BOTH_TICKED)
         self.name_suffix = str(NAME_SUFFIX)

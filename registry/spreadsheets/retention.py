@@ -24,7 +24,7 @@ def delete_old_files() -> int:
     deleted = 0
     for job in old.only("pk", "preview"):
         preview = {k: v for k, v in job.preview.items() if k not in _PERSONAL_PREVIEW}
-        deleted += ImportJob.objects.filter(pk=job.pk, file_deleted_at__isnull=True).update(
-            data=b"", error_report=None, preview=preview, file_deleted_at=now
-        )
+        deleted += ImportJob.objects.filter(
+            pk=job.pk, file_deleted_at__isnull=True
+        ).update(data=b"", error_report=None, preview=preview, file_deleted_at=now)
     return deleted

@@ -22,7 +22,6 @@ from django.conf import settings
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-
 MAX_CELLS = 20_000_000  # a 100,000-row list of 20 columns is 2 million
 MAX_ROWS = 1_048_576  # Excel's own limit; a CSV may not have more lines either
 CHUNK = 8 * 1024 * 1024
@@ -75,31 +74,25 @@ def refusal(sheet: str, extent: Extent, before: int = 0) -> str | None:
     """Why a sheet of ``extent`` after ``before`` cells of other sheets is refused;
     None when it is not."""
     if extent.rows > max_rows():
-        return (
-            _(
-                "Sheet “%(sheet)s” has %(rows)s rows, more than the %(limit)s an "
-                "import reads. Split the file and upload the parts."
-            )
-            % {"sheet": sheet, "rows": _number(extent.rows), "limit": _number(max_rows())}
-        )
+        return _(
+            "Sheet “%(sheet)s” has %(rows)s rows, more than the %(limit)s an "
+            "import reads. Split the file and upload the parts."
+        ) % {"sheet": sheet, "rows": _number(extent.rows), "limit": _number(max_rows())}
     if extent.cells + before > max_cells():
-        return (
-            _(
-                "Sheet “%(sheet)s” spans %(rows)s rows × %(columns)s columns, up to "
-                "cell %(cell)s: %(cells)s cells, more than the %(limit)s an import "
-                "reads. Something was typed or pasted far outside the table: delete "
-                "the rows and columns after the table (select them, right-click, "
-                "Delete), save and upload again."
-            )
-            % {
-                "sheet": sheet,
-                "rows": _number(extent.rows),
-                "columns": _number(extent.columns),
-                "cell": f"{column_letters(extent.columns)}{extent.rows}",
-                "cells": _number(extent.cells + before),
-                "limit": _number(max_cells()),
-            }
-        )
+        return _(
+            "Sheet “%(sheet)s” spans %(rows)s rows × %(columns)s columns, up to "
+            "cell %(cell)s: %(cells)s cells, more than the %(limit)s an import "
+            "reads. Something was typed or pasted far outside the table: delete "
+            "the rows and columns after the table (select them, right-click, "
+            "Delete), save and upload again."
+        ) % {
+            "sheet": sheet,
+            "rows": _number(extent.rows),
+            "columns": _number(extent.columns),
+            "cell": f"{column_letters(extent.columns)}{extent.rows}",
+            "cells": _number(extent.cells + before),
+            "limit": _number(max_cells()),
+        }
     return None
 
 

@@ -10,6 +10,7 @@ from itertools import zip_longest
 
 from django.utils.translation import gettext as _
 
+from members import rules
 from registry.text import fold
 
 from . import classifying, decoding, legacy_encodings
@@ -468,7 +469,12 @@ def _check_same_person(row: ParsedRow, seen: dict) -> None:
     name = row.values.get("full_name")
     if not name or not born:
         return
-    key = ("same person", fold(name), born)
+    key = (
+        "same person",
+        *rules.person_key(
+            name, row.values.get("birth_date"), row.values.get("birth_year")
+        ),
+    )
     if key in seen:
         row.error(
             "full_name",

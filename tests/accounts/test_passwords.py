@@ -1,9 +1,13 @@
 """Password rules refuse the words anyone would try first on this registry."""
 
 import pytest
-from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.password_validation import (
+    password_validators_help_texts,
+    validate_password,
+)
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from registry.spreadsheets.management.commands.seed_demo import DEMO_PASSWORD
 
@@ -65,3 +69,24 @@ def test_the_admin_refuses_a_project_word_when_setting_a_password(
     assert response.status_code == 200
     officer.refresh_from_db()
     assert officer.check_password("demo-password")
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [("vi", "Mật khẩu này quá ngắn: phải có ít nhất 10 ký tự."),
+     ("en", "This password is too short. It must contain at least 10 characters.")],
+)  # fmt: skip
+def test_a_short_password_is_refused_in_the_users_language(language, words):
+    with translation.override(language), pytest.raises(ValidationError) as refusal:
+        validate_password("Ab3$xyz")
+
+    assert words in refusal.value.messages
+
+
+def test_every_password_rule_speaks_vietnamese():
+    with translation.override("vi"):
+        texts = password_validators_help_texts()
+        with pytest.raises(ValidationError) as refusal:
+            validate_password("1234")
+
+    assert [t for t in texts + refusal.value.messages if "password" in t.lower()] == []

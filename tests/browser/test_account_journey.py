@@ -70,3 +70,28 @@ def test_the_lock_out_page_after_wrong_passwords(page):
 
     expect(page.locator("h1")).to_have_text("Tạm khóa đăng nhập")
     screenshot(page, "locked_out_vi")
+
+
+def test_an_officer_changes_the_password_from_the_account_menu(page):
+    UserFactory(username="canbo_cdcs", role=Role.GRASSROOTS, unit=None)
+
+    sign_in(page, "canbo_cdcs")
+    page.click("details.dropdown summary")
+    page.click("text=Đổi mật khẩu")
+    page.fill("#id_old_password", "demo-password")
+    page.fill("#id_new_password1", "ngan")
+    page.fill("#id_new_password2", "ngan")
+    page.click("main form button[type=submit]")
+    expect(page.locator("main [role=alert]").first).to_contain_text("quá ngắn")
+    screenshot(page, "password_change_refused_vi")
+    page.fill("#id_old_password", "demo-password")
+    page.fill("#id_new_password1", "Hoa sen nở giữa đầm 2025")
+    page.fill("#id_new_password2", "Hoa sen nở giữa đầm 2025")
+    page.click("main form button[type=submit]")
+
+    expect(page.locator(".message")).to_contain_text(
+        "Mật khẩu của bạn đã được thay đổi"
+    )
+    page.context.clear_cookies()
+    sign_in(page, "canbo_cdcs", "Hoa sen nở giữa đầm 2025")
+    expect(page.locator("details.dropdown summary")).to_be_visible()

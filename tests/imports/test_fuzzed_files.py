@@ -83,7 +83,9 @@ def sheet_xml(draw) -> bytes:
         st.lists(st.sampled_from(CELLS), max_size=5),
     ), max_size=6))  # fmt: skip
     body = "".join(
-        (f'<row r="{number}">' if number is not None else "<row>") + "".join(cells) + "</row>"
+        (f'<row r="{number}">' if number is not None else "<row>")
+        + "".join(cells)
+        + "</row>"
         for number, cells in rows
     )
     dimension = draw(st.sampled_from(["", '<dimension ref="A1:XFD1048576"/>']))

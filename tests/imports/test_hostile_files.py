@@ -36,7 +36,9 @@ def test_the_farthest_cell_is_found_whatever_the_declared_dimension_says():
 
 def test_cells_without_references_are_placed_as_a_reader_places_them():
     cells = "".join("<c><v>1</v></c>" for _ in range(300))
-    data = files.xlsx_sheet(f'<row r="1"><c r="A1"><v>1</v></c></row><row r="99999">{cells}</row>')
+    data = files.xlsx_sheet(
+        f'<row r="1"><c r="A1"><v>1</v></c></row><row r="99999">{cells}</row>'
+    )
 
     with override_settings(IMPORT_MAX_CELLS=1_000_000):
         with pytest.raises(UnusableFile, match="KN99999"):

@@ -21,12 +21,13 @@ CASES = {
     "no birth date": (None, date(2024, 1, 1), ""),
     "a job too long for its column": (date(1990, 1, 1), date(2024, 1, 1), "J" * 130),
 }
+ODD_NAMES = ["Lê V4n An", "Lê Văn ☺ An", "A", "-- --", "Lê Văn Аn"]
 
 
-def service_messages(unit, born, joined, job) -> set[str]:
+def service_messages(unit, born, joined, job, name="Lê Văn An") -> set[str]:
     with pytest.raises(ValidationError) as refusal:
         admit_member(
-            unit=unit, full_name="Lê Văn An", birth_date=born, joined_on=joined, job=job
+            unit=unit, full_name=name, birth_date=born, joined_on=joined, job=job
         )
     return set(refusal.value.messages)
 
@@ -42,3 +43,16 @@ def test_the_import_refuses_like_the_admission_service(
 
     imported = {error["message"] for error in result.json["errors"]}
     assert imported == service_messages(cdcs, born, joined, job)
+
+
+@pytest.mark.parametrize("name", ODD_NAMES)
+def test_the_import_refuses_an_odd_name_like_the_admission_service(
+    name, run_command, write_file, cdcs
+):
+    born, joined = date(1990, 1, 1), date(2024, 1, 1)
+    path = write_file("m.xlsx", files.xlsx([HEADER, [name, born, joined, ""]]))
+
+    result = run_command("import", "members", path, "--into", cdcs.code, "--json")
+
+    imported = {error["message"] for error in result.json["errors"]}
+    assert imported == service_messages(cdcs, born, joined, "", name)

@@ -28,7 +28,11 @@ def upload(client, data, name="ds.xlsx", *, into):
     with TestCase.captureOnCommitCallbacks(execute=True):
         response = client.post(
             reverse("import_upload"),
-            {"kind": "members", "into": into.code, "file": SimpleUploadedFile(name, data)},
+            {
+                "kind": "members",
+                "into": into.code,
+                "file": SimpleUploadedFile(name, data),
+            },
         )
     return ImportJob.objects.get(pk=response.url.rstrip("/").split("/")[-1])
 
@@ -210,9 +214,7 @@ def test_files_past_the_retention_period_are_deleted_and_the_page_says_when(
 def test_a_deleted_file_can_be_neither_confirmed_nor_retried(client, officer, cdcs):
     job = previewed(client, officer, cdcs)
     abandon(job, status=ImportJob.Status.PREVIEW)
-    ImportJob.objects.filter(pk=job.pk).update(
-        data=b"", file_deleted_at=timezone.now()
-    )
+    ImportJob.objects.filter(pk=job.pk).update(data=b"", file_deleted_at=timezone.now())
 
     confirmed = client.post(reverse("import_confirm", args=[job.pk]), follow=True)
     retried = client.post(reverse("import_retry", args=[job.pk]), follow=True)

@@ -130,3 +130,17 @@ def test_a_value_the_database_refuses_in_the_address_is_a_bad_request(
 
     assert response.status_code == 400
     assert "Không hiểu yêu cầu" in response.text
+
+
+def test_a_number_too_large_for_sqlite_in_the_address_is_a_bad_request(
+    officer_client, monkeypatch
+):
+    def fail(*args, **kwargs):
+        raise OverflowError("Python int too large to convert to SQLite INTEGER")
+
+    monkeypatch.setattr(unions.views, "grassroots_counts", fail)
+
+    response = officer_client.get(TREE)
+
+    assert response.status_code == 400
+    assert "Không hiểu yêu cầu" in response.text
