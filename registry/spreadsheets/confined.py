@@ -55,7 +55,9 @@ def run_confined(
     context = multiprocessing.get_context("fork")
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(
-        target=_child, args=(sender, produce, memory_mb, seconds, passes), daemon=True
+        target=_child,
+        args=(sender, receiver, produce, memory_mb, seconds, passes),
+        daemon=True,
     )
     child.start()
     sender.close()
@@ -86,7 +88,12 @@ def run_confined(
         child.close()
 
 
-def _child(sender, produce, memory_mb: int, seconds: float, passes) -> None:
+def _child(sender, receiver, produce, memory_mb: int, seconds: float, passes) -> None:
+    # Its copy of the reading end closed, a child whose caller died is told so at its
+    # next write instead of waiting for ever with its memory; the alarm ends it at its
+    # deadline even while it waits.
+    receiver.close()
+    signal.alarm(int(seconds) + 5)
     # A reader that aborts for want of memory says so itself; the caller says the rest.
     faulthandler.disable()
     try:

@@ -2,6 +2,8 @@
 that reads it goes on (issue 11, finding 2)."""
 
 import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -197,3 +199,39 @@ def test_a_sheet_that_does_not_inflate_is_called_damaged():
 
     with pytest.raises(UnusableFile):
         read_workbook(bytes(data), "ds.xlsx")
+
+
+CALLER_DIES = """
+import multiprocessing, os, sys
+from registry.spreadsheets.confined import run_confined
+
+def endless():
+    while True:
+        yield bytes(1024 * 1024)
+
+rows = run_confined(endless, memory_mb=200, seconds=60)
+next(rows)
+print(multiprocessing.active_children()[0].pid, flush=True)
+os._exit(0)  # as a worker killed by SIGKILL: no clean-up
+"""
+
+
+def test_a_child_whose_caller_died_ends_instead_of_waiting():
+    caller = subprocess.run(
+        [sys.executable, "-c", CALLER_DIES], capture_output=True, text=True,
+        check=True, timeout=60,
+    )  # fmt: skip
+    child = int(caller.stdout.split()[0])
+
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and _running(child):
+        time.sleep(0.1)
+    assert not _running(child)
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
