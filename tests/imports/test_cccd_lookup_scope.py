@@ -21,6 +21,8 @@ pytestmark = pytest.mark.django_db
 HEADER = ["STT", "Họ và tên", "Ngày sinh", "Giới tính", "Số CCCD", "Ngày vào công đoàn"]
 ELSEWHERE = "Already a member elsewhere — ask for a transfer."
 PEOPLE = 12
+# Names are letters only (the member rules refuse digits): one given name per person.
+GIVEN = "An Bình Chi Dung Giang Hà Hạnh Hoa Hương Lan Mai Nga".split()
 
 
 @pytest.fixture
@@ -29,7 +31,7 @@ def far_people(other_cdcs):
     the last one left the union."""
     people = [
         services.admit_member(
-            unit=other_cdcs, full_name=f"Trần Thị Bích {n}", gender="F",
+            unit=other_cdcs, full_name=f"Trần Thị Bích {GIVEN[n]}", gender="F",
             birth_date=date(1990, 3, 8), cccd=f"0421900{n:05d}", joined_on=date(2016, 5, 1),
         ).member
         for n in range(PEOPLE)

@@ -266,7 +266,7 @@ def test_every_action_is_walked():
 def test_a_list_is_one_entry_whatever_its_length(client, officer, cdcs, lan):
     for n in range(30):
         services.admit_member(
-            unit=cdcs, full_name=f"Nguyễn Văn Lan {n}", gender="M",
+            unit=cdcs, full_name=f"Nguyễn Văn Lan {chr(ord('A') + n % 26)}", gender="M",
             birth_date=date(1990, 3, 8), cccd=f"0420900{n:05d}", joined_on=date(2015, 5, 1),
         )  # fmt: skip
     client.force_login(officer)
