@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from members import services as members
 from members.models import LeaveReason, Membership
+from tests.factories import letters
 from unions import services as unions
 from unions.coverage import dated_tally, triggers
 from unions.coverage.figures import Structure, coverage, coverage_with_children
@@ -86,7 +87,7 @@ def play(step, provinces, uppers, grassroots) -> None:
                 pick, day = args
                 members.admit_member(
                     unit=one(units["cdcs"], pick),
-                    full_name=f"Phạm Thị Hoa {pick}",
+                    full_name=f"Phạm Thị Hoa {letters(pick)}",
                     birth_date=date(1980, 1, 1),
                     joined_on=day,
                 )

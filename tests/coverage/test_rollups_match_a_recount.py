@@ -20,6 +20,7 @@ from tests.factories import (
     CollectiveAgreementFactory,
     EmployerFactory,
     UnionUnitFactory,
+    letters,
 )
 from unions import services as unions
 from unions.coverage import dated_tally, spells, triggers
@@ -103,7 +104,7 @@ def membership_steps(rng, grassroots, steps):
             if action == "admit":
                 members.admit_member(
                     unit=rng.choice(grassroots),
-                    full_name=f"Trần Thị Mai {step}",
+                    full_name=f"Trần Thị Mai {letters(step)}",
                     joined_on=random_day(rng),
                     birth_date=date(1990, 1, 1),
                 )
