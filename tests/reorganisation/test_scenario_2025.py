@@ -117,7 +117,7 @@ def test_the_2025_reorganisation_keeps_the_totals_and_can_be_undone(provinces, a
         march_2024_before
     )
     restated = figures(a, day=MARCH_2024, structure=Structure.CURRENT)
-    assert restated == tuple(map(sum, zip(*march_2024_before.values())))
+    assert restated == tuple(map(sum, zip(*march_2024_before.values(), strict=True)))
     assert set(
         UnionUnit.objects.get_children(a)
         .active_on(date.today())

@@ -217,7 +217,9 @@ def test_an_undo_is_refused_for_an_older_record_or_after_a_later_move(
     UnitMove.objects.filter(pk=move.pk).update(
         recorded_at=timezone.now() - timedelta(days=2)
     )
-    with pytest.raises(ValidationError, match="chỉ hoàn tác được việc điều chuyển ghi trong hôm nay"):
+    with pytest.raises(
+        ValidationError, match="chỉ hoàn tác được việc điều chuyển ghi trong hôm nay"
+    ):
         undo_move(move=UnitMove.objects.get(pk=move.pk))
 
 
