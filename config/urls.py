@@ -8,6 +8,8 @@ urlpatterns = [
     path("", include("registry.spreadsheets.urls")),
     path("units/", include("unions.urls")),
     path("members/", include("members.urls")),
+    # Before the operations' <slug:operation>/ pages, which would take "mapping-file".
+    path("reorganise/mapping-file/", include("registry.spreadsheets.urls_reattach")),
     path("reorganise/", include("members.urls_reorganisation")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -383,6 +383,12 @@ def check_move_date(moved_on: date) -> date:
     return moved_on
 
 
+def check_move(*, unit: UnionUnit, new_parent: UnionUnit, moved_on: date) -> None:
+    """Refuse one move the tree's rules forbid (``move_many``'s checks of a single
+    unit): the rows of a mapping file are checked one by one with it."""
+    _check_move(unit, new_parent, moved_on)
+
+
 def _check_move(unit: UnionUnit, new_parent: UnionUnit, moved_on: date) -> None:
     if new_parent.path.startswith(unit.path):
         raise ValidationError(

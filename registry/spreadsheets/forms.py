@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from members.forms import DayField
 from registry.fields import PurposeField
 from unions.models import UnionUnit
 
@@ -88,3 +89,33 @@ class ExportForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = UnionUnit.objects.for_user(user)
+
+
+class MappingFileForm(forms.Form):
+    """A mapping file (Mã CĐCS → Mã đơn vị cấp trên mới) with its decision and date."""
+
+    file = forms.FileField(
+        label=_("Mapping file"),
+        help_text=_(
+            ".xlsx, .xls or .csv with the columns “Mã CĐCS” and “Mã đơn vị cấp "
+            "trên mới”."
+        ),
+    )
+    effective_on = DayField(label=_("Effective date"))
+    decision = forms.CharField(
+        label=_("Decision number"),
+        max_length=100,
+        help_text=_("Số quyết định, e.g. 125/QĐ-LĐLĐ."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > max_upload_bytes():
+            raise forms.ValidationError(
+                _("The file is larger than the %(size)s MB limit.")
+                % {"size": max_upload_bytes() // (1024 * 1024)}
+            )
+        return upload
+
+    def clean_decision(self):
+        return self.cleaned_data["decision"].strip()

@@ -17,6 +17,7 @@ from .exporting import count, export_rows
 from .forms import ExportForm, UploadForm
 from .headers import CONFIDENCE_NAMES, FIELDS
 from .reading import UnusableFile
+from .reattach import KIND as REATTACH
 from .reports import template
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -24,9 +25,14 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_INLINE_ROWS = 20_000
 
 
+def _imports():
+    """The import jobs of these pages: a mapping file has its own (views_reattach.py)."""
+    return ImportJob.objects.exclude(kind=REATTACH)
+
+
 def _job(request, pk):
     return get_object_or_404(
-        ImportJob.objects.select_related("into"), pk=pk, user=request.user
+        _imports().select_related("into"), pk=pk, user=request.user
     )
 
 
@@ -45,7 +51,7 @@ def import_upload(request):
             form.add_error("file", str(error))
         else:
             return redirect("import_preview", pk=job.pk)
-    jobs = ImportJob.objects.defer("data", "error_report", "preview")
+    jobs = _imports().defer("data", "error_report", "preview")
     context = {
         "form": form,
         "jobs": jobs.filter(user=request.user)[:10],
@@ -210,7 +216,7 @@ def import_retry(request, pk):
 @permission_required("registry.import_data", raise_exception=True)
 def import_progress(request, pk):
     job = get_object_or_404(
-        ImportJob.objects.for_user(request.user).select_related("into", "user"), pk=pk
+        _imports().for_user(request.user).select_related("into", "user"), pk=pk
     )
     context = {
         "job": job,
@@ -227,7 +233,7 @@ def import_progress(request, pk):
 def import_undo(request, pk):
     """What undoing the import would do, or why it cannot; POST undoes it."""
     job = get_object_or_404(
-        ImportJob.objects.for_user(request.user).select_related("into", "user"), pk=pk
+        _imports().for_user(request.user).select_related("into", "user"), pk=pk
     )
     if request.method == "POST":
         plan = undoing.undo_import(job=job, user=request.user)

@@ -198,7 +198,8 @@ def test_a_mapping_file_refused_by_the_tree_rules_changes_nothing(provinces, adm
         user=admin,
     )
 
-    assert mapping.table.file_errors and mapping.record is None
+    assert [problem.row for problem in mapping.table.errors] == [2]
+    assert mapping.record is None
     assert snapshot() == before
 
 
