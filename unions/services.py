@@ -11,12 +11,11 @@ from itertools import pairwise
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q, Value
-from django.db.models.functions import Concat, Substr
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import ancestry
+from . import ancestry, paths
 from .kinds import GRASSROOTS_KINDS, may_hold
 from .models import (
     Employer,
@@ -114,10 +113,10 @@ def create_units(*, parent: UnionUnit, units: list[UnionUnit]) -> list[UnionUnit
             % {"codes": ", ".join(sorted(taken))}
         )
     last = UnionUnit.objects.get_last_child(parent)
-    first_step = _step_number(last.path) + 1 if last else 1
+    first_step = paths.step_number(last.path) + 1 if last else 1
     for number, unit in enumerate(units, start=first_step):
         unit.depth, unit.numchild = parent.depth + 1, 0
-        unit.path = parent.path + _step(number)
+        unit.path = parent.path + paths.step(number)
     UnionUnit.objects.bulk_create(units, batch_size=500)
     UnionUnit.objects.filter(pk=parent.pk).update(numchild=F("numchild") + len(units))
     # As treebeard's add_child does: the caller's parent knows it has children now.
@@ -141,21 +140,6 @@ def _refuse_former_code(code: str) -> None:
             },
             code="code_taken",
         )
-
-
-def _step(number: int) -> str:
-    """The last ``steplen`` characters of the path of a parent's ``number``-th child."""
-    digits = ""
-    while number:
-        number, digit = divmod(number, len(UnionUnit.alphabet))
-        digits = UnionUnit.alphabet[digit] + digits
-    if len(digits) > UnionUnit.steplen:
-        raise ValidationError(_("Too many units under one parent."))
-    return digits.rjust(UnionUnit.steplen, UnionUnit.alphabet[0])
-
-
-def _step_number(path: str) -> int:
-    return int(path[-UnionUnit.steplen :], len(UnionUnit.alphabet))
 
 
 @transaction.atomic
@@ -245,12 +229,12 @@ def move_many(
     moves = [(locked[unit.pk], locked[parent.pk]) for unit, parent in moves]
     for unit, new_parent in moves:
         _check_move(unit, new_parent, moved_on)
-    paths = sorted(unit.path for unit, _ in moves)
-    for outer, inner in pairwise(paths):
+    moved_paths = sorted(unit.path for unit, _ in moves)
+    for outer, inner in pairwise(moved_paths):
         if inner.startswith(outer):
             raise ValidationError(_("A unit and a unit under it cannot both be moved."))
     for _unit, new_parent in moves:
-        if any(new_parent.path.startswith(path) for path in paths):
+        if any(new_parent.path.startswith(path) for path in moved_paths):
             raise ValidationError(
                 _(
                     "%(parent)s is itself being moved: move it first, then the units under it."
@@ -281,7 +265,7 @@ def move_many(
         )
         for unit, new_parent in moves
     ]
-    _relocate([(unit, new_parent) for unit, new_parent in moves])
+    paths.relocate([(unit, new_parent, "") for unit, new_parent in moves])
     ancestry.rewrite(
         subtree,
         {
@@ -349,7 +333,7 @@ def undo_moves(*, moves: list[UnitMove]) -> None:
                 _("%(unit)s is no longer under %(parent)s: this move cannot be undone.")
                 % {"unit": unit, "parent": move.to_parent}
             )
-    _relocate([(by_pk[m.unit_id], m.from_parent, m.from_path) for m in moves])
+    paths.relocate([(by_pk[m.unit_id], m.from_parent, m.from_path) for m in moves])
     ancestry.rewrite(
         subtree,
         {
@@ -462,45 +446,6 @@ def _check_no_later_change(units, subtree: set[int], moved_on: date) -> None:
             % {"last": f"{last:%d/%m/%Y}", "day": f"{moved_on:%d/%m/%Y}"},
             code="before_later_move",
         )
-
-
-def _relocate(moves) -> None:
-    """Rewrite the paths of each moved unit's subtree in today's tree.
-
-    ``moves``: (unit, new parent or None for a root[, wanted path]); a unit takes
-    the wanted path when it is free (an undo), else it becomes the new parent's
-    last child.
-    """
-    step = UnionUnit.steplen
-    next_number = {}
-    for move in moves:
-        unit, parent = move[0], move[1]
-        wanted = move[2] if len(move) > 2 else ""
-        prefix = parent.path if parent else ""
-        if (
-            wanted
-            and wanted[:-step] == prefix
-            and not UnionUnit.objects.filter(path=wanted).exists()
-        ):
-            new_path = wanted
-        else:
-            if prefix not in next_number:
-                siblings = UnionUnit.objects.filter(
-                    path__startswith=prefix, depth=len(prefix) // step + 1
-                ).order_by("-path")
-                last = siblings.values_list("path", flat=True).first()
-                next_number[prefix] = _step_number(last) + 1 if last else 1
-            new_path = prefix + _step(next_number[prefix])
-            next_number[prefix] += 1
-        UnionUnit.objects.filter(path__startswith=unit.path).update(
-            path=Concat(Value(new_path), Substr("path", len(unit.path) + 1)),
-            depth=F("depth") + (len(new_path) - len(unit.path)) // step,
-        )
-        old_parent = unit.path[:-step]
-        if old_parent:
-            UnionUnit.objects.filter(path=old_parent).update(numchild=F("numchild") - 1)
-        if parent:
-            UnionUnit.objects.filter(pk=parent.pk).update(numchild=F("numchild") + 1)
 
 
 @transaction.atomic

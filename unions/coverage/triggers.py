@@ -233,6 +233,14 @@ def _pg_bodies() -> dict[str, tuple[str, str]]:
     moved = """(SELECT n.id, o.path AS old_path, n.path AS new_path
                 FROM old_units o JOIN new_units n ON n.id = o.id
                 WHERE o.path <> n.path)"""
+    # Most updates of units change no path (a child count, a name, an end date): the
+    # trigger returns before planning the work of a move, which is then done once
+    # for every unit a statement moved (unions/paths.py moves them all in one).
+    unit_columns = "(o.path, o.founded_on, o.dissolved_on)"
+    unchanged = (
+        "IF NOT EXISTS (SELECT 1 FROM old_units o JOIN new_units n ON n.id = o.id"
+        " WHERE {old} IS DISTINCT FROM {new}) THEN RETURN NULL; END IF;"
+    )
     employer_cols = ", ".join(EMPLOYER_FACTS)
 
     def queue(select: str) -> str:
@@ -273,7 +281,8 @@ def _pg_bodies() -> dict[str, tuple[str, str]]:
         ),
         "coverage_tally_unit_update": (
             "OLD TABLE AS old_units NEW TABLE AS new_units",
-            _upsert("postgresql", _moved_unit_events(moved)),
+            unchanged.format(old="o.path", new="n.path")
+            + _upsert("postgresql", _moved_unit_events(moved)),
         ),
         "coverage_stale_employer_insert": (new, queue("SELECT id FROM new_rows")),
         "coverage_stale_employer_delete": (old, queue("SELECT id FROM old_rows")),
@@ -287,10 +296,11 @@ def _pg_bodies() -> dict[str, tuple[str, str]]:
         ),
         "coverage_stale_unit_update": (
             "OLD TABLE AS old_units NEW TABLE AS new_units",
-            queue(
+            unchanged.format(old=unit_columns, new=unit_columns.replace("o.", "n."))
+            + queue(
                 f"""WITH changed AS (
                         SELECT n.id FROM old_units o JOIN new_units n ON n.id = o.id
-                        WHERE (o.path, o.founded_on, o.dissolved_on)
+                        WHERE {unit_columns}
                               IS DISTINCT FROM (n.path, n.founded_on, n.dissolved_on))
                     SELECT e.id FROM {n["employers"]} e
                     JOIN changed c ON c.id = e.managing_unit_id
@@ -437,7 +447,8 @@ def _sqlite_statements() -> list[str]:
 def statements(vendor: str) -> list[str]:
     """The statements installing every trigger, generated from this module.
 
-    Frozen into the migration that installs them (unions 0003: COVERAGE_TRIGGERS);
+    Frozen into the migrations that install them (unions 0003, 0014, 0016:
+    COVERAGE_TRIGGERS);
     tests/coverage/test_triggers.py checks the latest frozen copy is still this, so a
     change here needs a new migration that freezes the new text.
     """
