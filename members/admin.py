@@ -163,7 +163,7 @@ class MembershipAdmin(LoggedPeopleList, ScopedModelAdmin):
         members = Member.objects.search(term)
         return (
             queryset.filter(member__in=members)
-            | queryset.filter(unit__code=term.upper())
+            | queryset.filter(unit__in=UnionUnit.objects.with_code(term))
         ), False
 
     @admin.action(description=_("Transfer to another CĐCS"), permissions=["workflow"])

@@ -287,8 +287,10 @@ def _open_grassroots(user):
 @permission_required("members.add_membership", raise_exception=True)
 def admit(request, unit_code):
     unit = get_object_or_404(
-        UnionUnit.objects.for_user(request.user).grassroots(), code=unit_code
+        UnionUnit.objects.for_user(request.user).grassroots().with_code(unit_code)
     )
+    if unit.code != unit_code and request.method == "GET":
+        return redirect("members:admit", unit.code)  # a former code: today's address
     form = AdmitForm(request.POST or None, unit=unit)
     if form.is_valid() and _look_up_cccd(request, form, unit):
         try:

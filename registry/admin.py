@@ -170,7 +170,14 @@ class UserAdmin(RefusesStaleEditsAdmin, AllowListedFilters, DjangoUserAdmin):
     list_display = ["username", "full_name", "role", "unit", "is_active", "last_login"]
     list_filter = ["role", "is_active"]
     list_select_related = ["unit"]
-    search_fields = ["username", "first_name", "last_name", "email", "unit__code"]
+    search_fields = [
+        "username",
+        "first_name",
+        "last_name",
+        "email",
+        "unit__code",
+        "unit__former_codes__code",
+    ]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         (_("Personal info"), {"fields": ["first_name", "last_name", "email"]}),

@@ -14,7 +14,7 @@ from import_export.admin import ExportMixin, ImportExportMixin
 
 from registry.admin import AllowListedChangeList, AllowListedFilters, ScopedModelAdmin
 from registry.edit_conflicts import RefusesStaleEditsAdmin, StaleCheckedModelForm
-from registry.text import fold
+from registry.text import clean, fold
 
 from . import resources, services
 from .admin_forms import UnionUnitForm
@@ -22,6 +22,7 @@ from .kinds import GRASSROOTS_KINDS
 from .models import (
     CollectiveAgreement,
     Employer,
+    FormerCode,
     IndustrialZone,
     Target,
     UnionUnit,
@@ -67,6 +68,15 @@ def grassroots_below():
         .values("count")
     )
     return Subquery(subtree, output_field=IntegerField())
+
+
+def former_codes_matching(term: str):
+    """The units (ids) a former code containing ``term`` still finds: a recoded unit
+    is found by its old code too (FormerCode)."""
+    code = clean(term).upper()
+    if not code or " " in code:
+        return FormerCode.objects.none().values("unit")
+    return FormerCode.objects.filter(code__contains=code).values("unit")
 
 
 def employer_unit_choices(queryset, field_name: str):
@@ -164,7 +174,9 @@ class UnionUnitAdmin(RefusesStaleEditsAdmin, ExportMixin, ScopedModelAdmin):
         )
 
     def get_search_results(self, request, queryset, search_term):
-        queryset = search_folded(queryset, "search_name", search_term)
+        queryset = search_folded(queryset, "search_name", search_term) | (
+            queryset.filter(pk__in=former_codes_matching(search_term))
+        )
         # Employer forms ask for their units through the autocomplete: a CĐCS for
         # grassroots_union, an upper-level unit for managing_unit.
         if request.GET.get("model_name") == "employer":
@@ -463,7 +475,7 @@ class TargetAdmin(ScopedModelAdmin):
 
     list_display = ["unit", "year", "new_members", "new_grassroots", "cba_rate"]
     list_filter = ["year"]
-    search_fields = ["unit__code", "unit__search_name"]
+    search_fields = ["unit__code", "unit__search_name", "unit__former_codes__code"]
     list_select_related = ["unit"]
     autocomplete_fields = ["unit"]
     ordering = ["-year", "unit__path"]

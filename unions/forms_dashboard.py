@@ -80,7 +80,7 @@ class UnitForm(forms.Form):
             unit = default_unit(self.user)
         else:
             scope = UnionUnit.objects.for_user(self.user)
-            unit = scope.filter(code__iexact=code).first()
+            unit = scope.with_code(code).first()  # a former code finds it too
         if unit is None:
             raise ValidationError(
                 _("No unit with the code %(code)s in your scope."),

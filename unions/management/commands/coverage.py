@@ -37,7 +37,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, code, structure, as_of, json: bool, **options):
         day = self.parse_day(as_of)
-        unit = UnionUnit.objects.filter(code__iexact=code.strip()).first()
+        unit = UnionUnit.objects.with_code(code).first()
         if unit is None:
             raise CommandError(
                 _("No unit has the code %(code)s.") % {"code": code}, returncode=2

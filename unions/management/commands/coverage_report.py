@@ -38,7 +38,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, code, structure, starts_on, ends_on, out, **options):
-        unit = UnionUnit.objects.filter(code__iexact=code.strip()).first()
+        unit = UnionUnit.objects.with_code(code).first()
         if unit is None:
             raise CommandError(
                 _("No unit has the code %(code)s.") % {"code": code}, returncode=2
