@@ -168,4 +168,11 @@ class DissolveGrassrootsForm(OperationForm):
 
 class DissolveUnitForm(OperationForm):
     unit = UnitCodeField(label=_("Upper-level unit to dissolve (code)"))
+    successor = UnitCodeField(
+        label=_("Its accounts go to (code)"),
+        required=False,
+        help_text=_(
+            "The unit that takes over from it. Leave empty for the unit directly above."
+        ),
+    )
     date_argument = "dissolved_on"

@@ -434,10 +434,16 @@ def _check_code_free(code: str, unit: UnionUnit) -> None:
 
 @transaction.atomic
 def dissolve_unit(
-    *, unit: UnionUnit, dissolved_on: date, decision: str, user=None
+    *,
+    unit: UnionUnit,
+    dissolved_on: date,
+    decision: str,
+    successor: UnionUnit | None = None,
+    user=None,
 ) -> Reorganisation:
     """End an upper-level unit on ``dissolved_on``; refused while units under it are
-    still active then (they move first). A CĐCS is dissolved with its members by
+    still active then (they move first). Its accounts go to ``successor``, or to the
+    unit above it, in the same step. A CĐCS is dissolved with its members by
     members.reorganisation.dissolve_grassroots."""
     if unit.is_grassroots:
         raise ValidationError(
@@ -450,16 +456,31 @@ def dissolve_unit(
         decision=decision,
         user=user,
         kind=Kind.DISSOLVE_UNIT,
+        accounts_to=successor or UnionUnit.objects.get_parent(unit),
     )
 
 
-def end_unit(*, unit, dissolved_on, decision, user, kind, summary=None, restore=None):
-    """The tree part of a dissolution (checks, end date, record)."""
+def end_unit(
+    *,
+    unit,
+    dissolved_on,
+    decision,
+    user,
+    kind,
+    summary=None,
+    restore=None,
+    accounts_to: UnionUnit | None = None,
+):
+    """The tree part of a dissolution (checks, end date, record); the unit's accounts
+    go to ``accounts_to`` when given."""
+    heirs = [accounts_to] if accounts_to is not None else []
     decision = check_operation(
-        user=user, units=[unit], effective_on=dissolved_on, decision=decision
+        user=user, units=[unit, *heirs], effective_on=dissolved_on, decision=decision
     )
     unit = UnionUnit.objects.select_for_update().get(pk=unit.pk)
     _check_active(unit, dissolved_on)
+    for heir in heirs:
+        _check_heir(unit, heir, dissolved_on)
     ended = [[unit.pk, None, unit.decision]]
     services.dissolve_unit(unit=unit, dissolved_on=dissolved_on, decision=decision)
     return _record(
@@ -467,12 +488,30 @@ def end_unit(*, unit, dissolved_on, decision, user, kind, summary=None, restore=
         dissolved_on,
         decision,
         user,
-        units=[unit],
+        units=[unit, *heirs],
         rows=[_unit_row(unit, "ended")],
         grassroots=_grassroots_ids([unit]),
+        accounts=_repoint_accounts([unit], heirs[0]) if heirs else [],
         restore={"ended": ended, **(restore or {})},
         extra=summary,
     )
+
+
+def _check_heir(unit: UnionUnit, heir: UnionUnit, day: date) -> None:
+    """The unit that takes over the accounts of ``unit``: an upper-level unit, active
+    on ``day``, outside the subtree that ends."""
+    if heir.path.startswith(unit.path) or heir.is_grassroots:
+        raise ValidationError(
+            {
+                "successor": _(
+                    "The accounts of %(unit)s go to an upper-level unit that goes on "
+                    "after it, not to %(heir)s."
+                )
+                % {"unit": unit, "heir": heir}
+            },
+            code="successor",
+        )
+    _check_active(heir, day)
 
 
 # --- Re-pointing what belonged to merged units -----------------------------------------
