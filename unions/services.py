@@ -172,7 +172,7 @@ def move_unit(
     unit: UnionUnit,
     new_parent: UnionUnit,
     moved_on: date,
-    decision: str = "",
+    decision: str,
     user=None,
 ) -> UnionUnit:
     """Re-parent ``unit`` with its whole subtree from ``moved_on`` (e.g. a CĐCS whose
@@ -189,7 +189,7 @@ def move_units(
     units: list[UnionUnit],
     new_parent: UnionUnit,
     moved_on: date,
-    decision: str = "",
+    decision: str,
     user=None,
 ) -> list[UnionUnit]:
     """Re-parent several units, each with its subtree, under ``new_parent`` at once
@@ -212,17 +212,20 @@ def move_many(
     *,
     moves: list[tuple[UnionUnit, UnionUnit]],
     moved_on: date,
-    decision: str = "",
+    decision: str,
     user=None,
 ) -> list[UnitMove]:
     """Move each unit, with its subtree, under its new parent from ``moved_on``.
 
     Figures before ``moved_on`` do not change (unions/ancestry.py). Refused, with
-    nothing changed: a date in the future (planned changes are not stored: record a
-    move on or after its date), a date before a later move of the same units or of
-    units under them, a parent dissolved or not yet founded on the date, a kind the
-    Statute does not allow there, a move under the unit's own subtree.
+    nothing changed: no decision number, a date in the future (planned changes are
+    not stored: record a move on or after its date), a date before a later move of
+    the same units or of units under them, a parent dissolved or not yet founded on
+    the date, a kind the Statute does not allow there, a move under the unit's own
+    subtree. The pages and imports move units through unions/reorganisation.py,
+    which records the operation and undoes it.
     """
+    decision = require_decision(decision)
     check_move_date(moved_on)
     ids = [unit.pk for unit, _ in moves] + [parent.pk for _, parent in moves]
     locked = UnionUnit.objects.select_for_update().in_bulk(ids)
@@ -352,6 +355,19 @@ def undo_move(*, move: UnitMove) -> None:
     undo_moves(moves=[move])
 
 
+def require_decision(decision: str) -> str:
+    """Refuse a move or a dissolution without the number of its decision; returns it,
+    trimmed."""
+    decision = (decision or "").strip()
+    if not decision:
+        missing = ValidationError(
+            _("Give the number of the decision (số quyết định)."),
+            code="decision_missing",
+        )
+        raise ValidationError({"decision": missing})
+    return decision
+
+
 def check_move_date(moved_on: date) -> date:
     """Refuse a move dated in the future (planned changes are not stored) or before 1900."""
     if moved_on > timezone.localdate():
@@ -449,30 +465,32 @@ def _check_no_later_change(units, subtree: set[int], moved_on: date) -> None:
 
 
 @transaction.atomic
-def dissolve_unit(
-    *, unit: UnionUnit, dissolved_on: date, decision: str = ""
-) -> UnionUnit:
-    """End a unit on ``dissolved_on``; it stays in the tree for history, never deleted."""
+def dissolve_unit(*, unit: UnionUnit, dissolved_on: date, decision: str) -> UnionUnit:
+    """End a unit on ``dissolved_on`` by ``decision``; it stays in the tree for
+    history, never deleted. The pages and imports dissolve units through
+    unions/reorganisation.py (members/reorganisation.py for a CĐCS and its members),
+    which hands over what the unit held and can undo it."""
+    decision = require_decision(decision)
     _check_dissolution(unit, dissolved_on, ending=[unit.pk])
     unit.dissolved_on = dissolved_on
-    unit.decision = decision or unit.decision
+    unit.decision = decision
     unit.save(update_fields=["dissolved_on", "decision", "search_name", "name", "code"])
     return unit
 
 
 @transaction.atomic
 def dissolve_units(
-    *, units: list[UnionUnit], dissolved_on: date, decision: str = ""
+    *, units: list[UnionUnit], dissolved_on: date, decision: str
 ) -> list[UnionUnit]:
     """End several units on one date (the 2025 dissolutions): ``dissolve_unit``'s
     checks, one update for all."""
+    decision = require_decision(decision)
     ending = UnionUnit.objects.select_for_update().in_bulk([u.pk for u in units])
     for unit in ending.values():
         _check_dissolution(unit, dissolved_on, ending=list(ending))
-    changes = {"dissolved_on": dissolved_on} | (
-        {"decision": decision} if decision else {}
+    UnionUnit.objects.filter(pk__in=ending).update(
+        dissolved_on=dissolved_on, decision=decision
     )
-    UnionUnit.objects.filter(pk__in=ending).update(**changes)
     ended = UnionUnit.objects.in_bulk(list(ending))
     return [ended[unit.pk] for unit in units]
 

@@ -11,8 +11,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from members import reorganisation as with_members
+from members.models import Membership
 from registry.text import fold
-from unions import services
+from unions import reorganisation, services
 from unions.models import CollectiveAgreement, Employer, IndustrialZone, UnionUnit
 
 from .planning import Importer, Plan, Progress, refuse
@@ -107,10 +109,12 @@ class UnitImporter(ReferenceImporter):
         }
         existing = UnionUnit.objects.with_code(v["code"]).first()
         if existing is None:
+            # A unit that ended before it reached the register: history, with no
+            # member, employer or account yet to hand over.
             parent = self._parent(v["parent_code"])
-            unit = services.create_unit(code=v["code"], parent=parent, **details)
-            if v["dissolved_on"]:
-                services.dissolve_unit(unit=unit, dissolved_on=v["dissolved_on"])
+            services.create_unit(
+                code=v["code"], parent=parent, dissolved_on=v["dissolved_on"], **details
+            )
             return "created"
         if not self.units_in_scope().filter(pk=existing.pk).exists():
             raise ValidationError(
@@ -125,15 +129,56 @@ class UnitImporter(ReferenceImporter):
                 )
                 % {"code": v["code"], "parent": parent.code if parent else "—"}
             )
+        dissolving = v["dissolved_on"] and existing.dissolved_on != v["dissolved_on"]
         changed = {
-            k: val for k, val in details.items() if val and getattr(existing, k) != val
+            k: val
+            for k, val in details.items()
+            if val
+            and getattr(existing, k) != val
+            # The decision of a dissolution is the dissolution's own (below).
+            and not (dissolving and k == "decision")
         }
         if changed:
             services.update_unit(unit=existing, **changed)
-        if v["dissolved_on"] and existing.dissolved_on != v["dissolved_on"]:
-            services.dissolve_unit(unit=existing, dissolved_on=v["dissolved_on"])
+        if dissolving:
+            self._dissolve(existing, v["dissolved_on"], v["decision"])
             changed["dissolved_on"] = v["dissolved_on"]
         return "updated" if changed else "unchanged"
+
+    def _dissolve(self, unit: UnionUnit, day, decision: str) -> None:
+        """A dissolution is a reorganisation, as on the Reorganise page: its decision
+        number, the accounts of an upper-level unit handed to the unit above, a
+        CĐCS's members handled, undone from that page on the same day. A CĐCS that
+        still has members is dissolved there, where their transfer is chosen."""
+        if not decision:
+            raise ValidationError(
+                {
+                    "decision": _(
+                        "Dissolving a unit needs the number of its decision: fill in "
+                        "the “Số quyết định” column."
+                    )
+                }
+            )
+        if not unit.is_grassroots:
+            reorganisation.dissolve_unit(
+                unit=unit, dissolved_on=day, decision=decision, user=self.user
+            )
+            return
+        members = Membership.objects.filter(unit=unit, left_on__isnull=True).count()
+        if members:
+            raise ValidationError(
+                {
+                    "dissolved_on": _(
+                        "%(unit)s still has %(count)s members: dissolving a CĐCS needs "
+                        "a decision number and what becomes of its members; use the "
+                        "Reorganise page (Sắp xếp tổ chức)."
+                    )
+                    % {"unit": unit.code, "count": members}
+                }
+            )
+        with_members.dissolve_grassroots(
+            unit=unit, dissolved_on=day, decision=decision, user=self.user
+        )
 
     def _parent(self, code: str) -> UnionUnit | None:
         if code:

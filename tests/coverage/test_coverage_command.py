@@ -118,7 +118,12 @@ def test_the_structure_option_restates_a_past_date_in_todays_tree(
     province, district, other_district, cdcs
 ):
     MembershipFactory.create_batch(2, unit=cdcs, started_on=date(2020, 1, 1))
-    move_unit(unit=cdcs, new_parent=other_district, moved_on=date(2025, 7, 1))
+    move_unit(
+        decision="Test/QĐ",
+        unit=cdcs,
+        new_parent=other_district,
+        moved_on=date(2025, 7, 1),
+    )
 
     historical = json.loads(run(province.code, "--as-of", "2024-03-31", "--json"))
     current = json.loads(

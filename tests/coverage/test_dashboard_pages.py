@@ -308,7 +308,12 @@ def test_the_unit_picker_offers_upper_level_units_with_their_names_escaped(
 @pytest.fixture
 def moved(registry, district, other_district, cdcs):
     """The CĐCS with 3 members moved from ``district`` to ``other_district`` in 2025."""
-    move_unit(unit=cdcs, new_parent=other_district, moved_on=date(2025, 7, 1))
+    move_unit(
+        decision="Test/QĐ",
+        unit=cdcs,
+        new_parent=other_district,
+        moved_on=date(2025, 7, 1),
+    )
     return cdcs
 
 

@@ -72,7 +72,9 @@ def test_a_move_changes_the_figures_from_its_date_on_never_before(
         day: children_members(province, day) for day in (date(2024, 3, 31), today)
     }
 
-    services.move_unit(unit=cdcs, new_parent=commune, moved_on=today)
+    services.move_unit(
+        decision="Test/QĐ", unit=cdcs, new_parent=commune, moved_on=today
+    )
 
     assert children_members(province, date(2024, 3, 31)) == before[date(2024, 3, 31)]
     assert before[date(2024, 3, 31)] == {"LDLD-H1": 3, "LDLD-H2": 0}
@@ -109,8 +111,12 @@ def test_children_on_a_past_date_are_the_children_of_that_date(
 ):
     cdcs = UnionUnitFactory(parent=districts[1], founded_on=date(2010, 1, 1))
     MembershipFactory(unit=cdcs, started_on=date(2015, 1, 1))
-    services.move_unit(unit=cdcs, new_parent=commune, moved_on=date(2025, 7, 1))
-    services.dissolve_unit(unit=districts[1], dissolved_on=date(2025, 7, 1))
+    services.move_unit(
+        decision="Test/QĐ", unit=cdcs, new_parent=commune, moved_on=date(2025, 7, 1)
+    )
+    services.dissolve_unit(
+        decision="Test/QĐ", unit=districts[1], dissolved_on=date(2025, 7, 1)
+    )
 
     _total, in_2024 = coverage_with_children(province, date(2024, 3, 31))
     _total, in_2026 = coverage_with_children(province, date(2026, 1, 1))
@@ -127,7 +133,9 @@ def test_a_move_counts_the_grassroots_union_under_its_parent_of_the_day(
     province, districts, commune
 ):
     cdcs = UnionUnitFactory(parent=districts[0], founded_on=date(2010, 1, 1))
-    services.move_unit(unit=cdcs, new_parent=commune, moved_on=date(2025, 7, 1))
+    services.move_unit(
+        decision="Test/QĐ", unit=cdcs, new_parent=commune, moved_on=date(2025, 7, 1)
+    )
 
     assert coverage(districts[0], date(2025, 6, 30)).cdcs == 1
     assert coverage(districts[0], date(2025, 7, 1)).cdcs == 0
@@ -142,7 +150,9 @@ def test_admissions_count_under_the_parent_of_their_day(province, districts, com
         unit=cdcs, started_on=date(2025, 8, 5), start_reason=StartReason.TRANSFERRED
     )
     MembershipFactory(unit=cdcs, started_on=date(2025, 9, 1))
-    services.move_unit(unit=cdcs, new_parent=commune, moved_on=date(2025, 7, 1))
+    services.move_unit(
+        decision="Test/QĐ", unit=cdcs, new_parent=commune, moved_on=date(2025, 7, 1)
+    )
 
     end_of_year = date(2025, 12, 31)
     district = coverage(districts[0], end_of_year)
@@ -158,7 +168,9 @@ def test_members_by_month_follow_the_tree_of_each_month_end(
 ):
     cdcs = UnionUnitFactory(parent=districts[0], founded_on=date(2010, 1, 1))
     MembershipFactory.create_batch(2, unit=cdcs, started_on=date(2024, 1, 15))
-    services.move_unit(unit=cdcs, new_parent=commune, moved_on=date(2025, 7, 1))
+    services.move_unit(
+        decision="Test/QĐ", unit=cdcs, new_parent=commune, moved_on=date(2025, 7, 1)
+    )
 
     points = members_by_month(districts[0], date(2025, 8, 20), months=9)
 

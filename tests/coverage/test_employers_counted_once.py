@@ -115,7 +115,9 @@ def build(example):
         unit = UnionUnit.objects.get(pk=grassroots[which].pk)
         other = uppers[1 - which % 2]
         try:
-            services.move_unit(unit=unit, new_parent=other, moved_on=moved_on)
+            services.move_unit(
+                decision="Test/QĐ", unit=unit, new_parent=other, moved_on=moved_on
+            )
         except ValidationError:
             pass  # refused (e.g. before the unit existed): nothing changed
     spells.refresh()  # what the writing request does

@@ -112,12 +112,14 @@ def play(step, provinces, uppers, grassroots) -> None:
                 unions.move_many(
                     moves=[(one(units["cdcs"], pick), one(units["upper"], to))],
                     moved_on=day,
+                    decision="Test/QĐ",
                 )
             elif action == "move_upper":
                 pick, to, day = args
                 unions.move_many(
                     moves=[(one(units["upper"], pick), one(units["province"], to))],
                     moved_on=day,
+                    decision="Test/QĐ",
                 )
             elif action == "undo":
                 moves = list(UnitMove.objects.order_by("-pk")[:1])
@@ -126,7 +128,11 @@ def play(step, provinces, uppers, grassroots) -> None:
             elif action == "dissolve":
                 pick, day = args
                 unit = one(units["cdcs"], pick)
-                unions.dissolve_unit(unit=unit, dissolved_on=max(day, unit.founded_on))
+                unions.dissolve_unit(
+                    unit=unit,
+                    dissolved_on=max(day, unit.founded_on),
+                    decision="Test/QĐ",
+                )
             elif action == "back_date" and active:
                 pick, day = args
                 membership = one(active, pick)

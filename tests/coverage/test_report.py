@@ -197,7 +197,12 @@ def test_members_moved_with_their_unit_leave_one_row_and_enter_the_other(
     province, district, other_district, cdcs
 ):
     MembershipFactory.create_batch(2, unit=cdcs, started_on=date(2020, 1, 1))
-    move_unit(unit=cdcs, new_parent=other_district, moved_on=date(2025, 7, 1))
+    move_unit(
+        decision="Test/QĐ",
+        unit=cdcs,
+        new_parent=other_district,
+        moved_on=date(2025, 7, 1),
+    )
 
     report = period_report(province, date(2025, 1, 1), date(2025, 12, 31))
     restated = period_report(
@@ -219,7 +224,12 @@ def test_a_move_recorded_today_leaves_an_earlier_report_as_it_was(
     MembershipFactory.create_batch(3, unit=cdcs, started_on=date(2020, 1, 1))
     before = period_report(province, *YEAR)
 
-    move_unit(unit=cdcs, new_parent=other_district, moved_on=timezone.localdate())
+    move_unit(
+        decision="Test/QĐ",
+        unit=cdcs,
+        new_parent=other_district,
+        moved_on=timezone.localdate(),
+    )
 
     after = period_report(province, *YEAR)
     assert [(row.unit, row.members_at_end, row.cdcs_at_end) for row in after.rows] == [

@@ -201,6 +201,7 @@ def tree_steps(rng, provinces, uppers, grassroots):
             unit=cdcs,
             new_parent=target,
             moved_on=random_day(rng, max(cdcs.founded_on, target.founded_on)),
+            decision="Test/QĐ",
         )
     upper = rng.choice(refresh(uppers))
     other = [p for p in refresh(provinces) if not upper.path.startswith(p.path)][0]
@@ -209,9 +210,14 @@ def tree_steps(rng, provinces, uppers, grassroots):
         unit=upper,
         new_parent=other,
         moved_on=random_day(rng, upper.founded_on),
+        decision="Test/QĐ",
     )
     ended = rng.choice(refresh(grassroots))
-    unions.dissolve_unit(unit=ended, dissolved_on=random_day(rng, ended.founded_on))
+    unions.dissolve_unit(
+        unit=ended,
+        dissolved_on=random_day(rng, ended.founded_on),
+        decision="Test/QĐ",
+    )
 
 
 def _try(service, **arguments):

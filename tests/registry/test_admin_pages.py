@@ -16,6 +16,7 @@ def objects(admin_user, rf, province, district, cdcs, other_district, employer):
     from unions.services import move_unit
 
     move_unit(
+        decision="Test/QĐ",
         unit=cdcs,
         new_parent=other_district,
         moved_on=other_district.founded_on,

@@ -88,7 +88,10 @@ def test_moving_a_unit_with_one_below_it_is_refused_in_vietnamese(
 
     with translation.override("vi"), pytest.raises(ValidationError) as refusal:
         move_units(
-            units=[district, cdcs], new_parent=new_top, moved_on=date(2025, 7, 1)
+            decision="Test/QĐ",
+            units=[district, cdcs],
+            new_parent=new_top,
+            moved_on=date(2025, 7, 1),
         )
 
     assert "cannot" not in refusal.value.messages[0]
@@ -124,7 +127,11 @@ def test_units_moved_at_once_keep_their_order_subtrees_and_history(
     UnionUnitFactory(parent=new_top, code="CDCS-CU", kind=Kind.GRASSROOTS)
 
     move_units(
-        units=[upper], new_parent=new_top, moved_on=date(2025, 7, 1), user=admin_user
+        decision="Test/QĐ",
+        units=[upper],
+        new_parent=new_top,
+        moved_on=date(2025, 7, 1),
+        user=admin_user,
     )
     moved = move_units(
         units=[second, first],
@@ -157,7 +164,12 @@ def test_moving_units_at_once_keeps_the_member_figures_right(district, other_dis
             member=MemberFactory(), unit=unit, started_on=started_on
         )
 
-    move_units(units=[unit], new_parent=other_district, moved_on=date(2025, 7, 1))
+    move_units(
+        decision="Test/QĐ",
+        units=[unit],
+        new_parent=other_district,
+        moved_on=date(2025, 7, 1),
+    )
 
     current = Structure.CURRENT
     assert coverage(other_district, date(2024, 6, 1), structure=current).members == 2
@@ -173,14 +185,24 @@ def test_moving_units_at_once_refuses_a_move_under_their_own_subtree(
     province, district
 ):
     with pytest.raises(ValidationError):
-        move_units(units=[province], new_parent=district, moved_on=date(2025, 7, 1))
+        move_units(
+            decision="Test/QĐ",
+            units=[province],
+            new_parent=district,
+            moved_on=date(2025, 7, 1),
+        )
 
 
 def test_moving_units_at_once_refuses_a_unit_already_under_the_new_parent(
     district, cdcs
 ):
     with pytest.raises(ValidationError):
-        move_units(units=[cdcs], new_parent=district, moved_on=date(2025, 7, 1))
+        move_units(
+            decision="Test/QĐ",
+            units=[cdcs],
+            new_parent=district,
+            moved_on=date(2025, 7, 1),
+        )
 
     assert not UnitMove.objects.exists()
 
@@ -190,13 +212,21 @@ def test_moving_units_at_once_refuses_a_unit_and_one_below_it(province, district
 
     with pytest.raises(ValidationError):
         move_units(
-            units=[district, cdcs], new_parent=new_top, moved_on=date(2025, 7, 1)
+            decision="Test/QĐ",
+            units=[district, cdcs],
+            new_parent=new_top,
+            moved_on=date(2025, 7, 1),
         )
 
 
 def test_moving_units_at_once_refuses_a_place_their_kind_cannot_take(cdcs, other_cdcs):
     with pytest.raises(ValidationError):
-        move_units(units=[cdcs], new_parent=other_cdcs, moved_on=date(2025, 7, 1))
+        move_units(
+            decision="Test/QĐ",
+            units=[cdcs],
+            new_parent=other_cdcs,
+            moved_on=date(2025, 7, 1),
+        )
 
 
 def test_units_dissolved_at_once_end_on_the_date_with_the_decision(district, cdcs):
@@ -211,7 +241,9 @@ def test_units_dissolved_at_once_end_on_the_date_with_the_decision(district, cdc
 
 
 def test_a_unit_and_everything_below_it_may_be_dissolved_together(district, cdcs):
-    dissolve_units(units=[district, cdcs], dissolved_on=date(2025, 7, 1))
+    dissolve_units(
+        decision="Test/QĐ", units=[district, cdcs], dissolved_on=date(2025, 7, 1)
+    )
 
     assert not UnionUnit.objects.within(district).filter(dissolved_on=None).exists()
 
@@ -220,11 +252,13 @@ def test_dissolving_units_at_once_refuses_a_unit_with_active_units_below(
     district, cdcs
 ):
     with pytest.raises(ValidationError):
-        dissolve_units(units=[district], dissolved_on=date(2025, 7, 1))
+        dissolve_units(
+            decision="Test/QĐ", units=[district], dissolved_on=date(2025, 7, 1)
+        )
 
     assert UnionUnit.objects.get(pk=district.pk).dissolved_on is None
 
 
 def test_dissolving_units_at_once_refuses_a_date_before_the_founding(cdcs):
     with pytest.raises(ValidationError):
-        dissolve_units(units=[cdcs], dissolved_on=date(1999, 1, 1))
+        dissolve_units(decision="Test/QĐ", units=[cdcs], dissolved_on=date(1999, 1, 1))

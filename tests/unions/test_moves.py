@@ -31,7 +31,12 @@ def old_district(province):
 def test_moving_a_unit_moves_its_whole_subtree(old_district, other_district):
     cdcs = UnionUnit.objects.get(code="CDCS-H1")
 
-    moved = move_unit(unit=cdcs, new_parent=other_district, moved_on=date(2025, 7, 1))
+    moved = move_unit(
+        decision="Test/QĐ",
+        unit=cdcs,
+        new_parent=other_district,
+        moved_on=date(2025, 7, 1),
+    )
 
     assert UnionUnit.objects.get_parent(moved) == other_district
     assert moved.path.startswith(other_district.path)
@@ -45,7 +50,12 @@ def test_moving_a_unit_with_children_rewrites_every_descendant_path(
 ):
     new_top = UnionUnitFactory(code="LDLD-MOI", kind=Kind.PROVINCIAL)
 
-    move = move_unit(unit=old_district, new_parent=new_top, moved_on=date(2025, 7, 1))
+    move = move_unit(
+        decision="Test/QĐ",
+        unit=old_district,
+        new_parent=new_top,
+        moved_on=date(2025, 7, 1),
+    )
 
     below = UnionUnit.objects.filter(code__in=["CDCS-H1", "CDCS-H2"])
     assert all(unit.path.startswith(move.path) for unit in below)
@@ -76,7 +86,12 @@ def test_a_move_is_recorded_with_its_date_decision_and_author(
 def test_parent_counts_follow_a_move(old_district, other_district):
     cdcs = UnionUnit.objects.get(code="CDCS-H1")
 
-    move_unit(unit=cdcs, new_parent=other_district, moved_on=date(2025, 7, 1))
+    move_unit(
+        decision="Test/QĐ",
+        unit=cdcs,
+        new_parent=other_district,
+        moved_on=date(2025, 7, 1),
+    )
 
     old_district.refresh_from_db()
     other_district.refresh_from_db()
@@ -88,9 +103,19 @@ def test_a_unit_cannot_move_under_its_own_subtree(province, old_district):
     cdcs = UnionUnit.objects.get(code="CDCS-H1")
 
     with pytest.raises(ValidationError):
-        move_unit(unit=old_district, new_parent=old_district, moved_on=date(2025, 7, 1))
+        move_unit(
+            decision="Test/QĐ",
+            unit=old_district,
+            new_parent=old_district,
+            moved_on=date(2025, 7, 1),
+        )
     with pytest.raises(ValidationError):
-        move_unit(unit=province, new_parent=cdcs, moved_on=date(2025, 7, 1))
+        move_unit(
+            decision="Test/QĐ",
+            unit=province,
+            new_parent=cdcs,
+            moved_on=date(2025, 7, 1),
+        )
 
     assert not UnitMove.objects.exists()
 
@@ -99,9 +124,15 @@ def test_a_move_under_a_kind_that_may_not_hold_the_unit_is_refused(
     old_district, district, cdcs
 ):
     with pytest.raises(ValidationError):
-        move_unit(unit=old_district, new_parent=district, moved_on=date(2025, 7, 1))
+        move_unit(
+            decision="Test/QĐ",
+            unit=old_district,
+            new_parent=district,
+            moved_on=date(2025, 7, 1),
+        )
     with pytest.raises(ValidationError):
         move_unit(
+            decision="Test/QĐ",
             unit=UnionUnit.objects.get(code="CDCS-H1"),
             new_parent=cdcs,
             moved_on=date(2025, 7, 1),
@@ -117,6 +148,7 @@ def test_a_move_under_a_kind_that_may_not_hold_the_unit_is_refused(
 def test_a_move_to_the_current_parent_is_refused(old_district):
     with pytest.raises(ValidationError):
         move_unit(
+            decision="Test/QĐ",
             unit=UnionUnit.objects.get(code="CDCS-H1"),
             new_parent=old_district,
             moved_on=date(2025, 7, 1),
@@ -137,7 +169,7 @@ def test_dissolving_a_cdcs_keeps_it_with_its_end_date_and_decision(cdcs):
 
 def test_a_unit_with_active_units_below_cannot_be_dissolved(district, cdcs):
     with pytest.raises(ValidationError):
-        dissolve_unit(unit=district, dissolved_on=date(2025, 6, 30))
+        dissolve_unit(decision="Test/QĐ", unit=district, dissolved_on=date(2025, 6, 30))
 
     district.refresh_from_db()
     assert district.dissolved_on is None
@@ -145,4 +177,4 @@ def test_a_unit_with_active_units_below_cannot_be_dissolved(district, cdcs):
 
 def test_a_unit_cannot_be_dissolved_before_it_was_founded(cdcs):
     with pytest.raises(ValidationError):
-        dissolve_unit(unit=cdcs, dissolved_on=date(2009, 12, 31))
+        dissolve_unit(decision="Test/QĐ", unit=cdcs, dissolved_on=date(2009, 12, 31))

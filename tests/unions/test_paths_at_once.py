@@ -88,7 +88,9 @@ def test_moving_a_subtree_three_levels_deep_rewrites_every_path_and_tally(
     first, second, province = two_confederations
     parents = parents_by_path()
 
-    moved = move_unit(unit=province, new_parent=second, moved_on=MOVED_ON)
+    moved = move_unit(
+        decision="Test/QĐ", unit=province, new_parent=second, moved_on=MOVED_ON
+    )
 
     assert moved.path == second.path + paths.step(2)
     assert parents_by_path() == parents | {"LDLD-B": "TLD-2"}
@@ -115,6 +117,7 @@ def test_the_paths_of_every_moved_subtree_are_written_in_one_statement(
 
     with CaptureQueriesContext(connection) as queries:
         move_many(
+            decision="Test/QĐ",
             moves=[
                 (units["CD-TCT"], target),
                 (units["CDCS-H1"], target),
@@ -144,6 +147,7 @@ def test_undoing_moves_of_deep_subtrees_restores_everything_exactly(
     snapshot = everything()
 
     moves = move_many(
+        decision="Test/QĐ",
         moves=[(units["CD-TCT"], units["LDLD-X"]), (units["LDLD-H"], units["LDLD-X"])],
         moved_on=MOVED_ON,
     )
@@ -152,7 +156,9 @@ def test_undoing_moves_of_deep_subtrees_restores_everything_exactly(
 
     assert everything() == snapshot
     assert_figures_right()
-    (moved,) = move_many(moves=[(province, second)], moved_on=MOVED_ON)
+    (moved,) = move_many(
+        decision="Test/QĐ", moves=[(province, second)], moved_on=MOVED_ON
+    )
     undo_moves(moves=[moved])
     assert everything() == snapshot
 
@@ -163,7 +169,11 @@ def test_an_undone_unit_whose_place_was_taken_goes_after_the_last_child(
     _first, _second, province = two_confederations
     units = {unit.code: unit for unit in UnionUnit.objects.all()}
     place = units["CDCS-P1"].path
-    (move,) = move_many(moves=[(units["CDCS-P1"], units["LDLD-X"])], moved_on=MOVED_ON)
+    (move,) = move_many(
+        decision="Test/QĐ",
+        moves=[(units["CDCS-P1"], units["LDLD-X"])],
+        moved_on=MOVED_ON,
+    )
     newcomer = UnionUnitFactory(parent=UnionUnit.objects.get(pk=province.pk))
     assert newcomer.path == place
 

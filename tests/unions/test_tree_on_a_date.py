@@ -53,7 +53,7 @@ def codes(queryset):
 def test_a_move_changes_the_tree_from_its_date_on_only(province, district_with_two):
     district, first, _second, commune = district_with_two
 
-    move_unit(unit=first, new_parent=commune, moved_on=MOVED_ON)
+    move_unit(decision="Test/QĐ", unit=first, new_parent=commune, moved_on=MOVED_ON)
 
     units = UnionUnit.objects
     assert codes(units.children_on(district, BEFORE)) == ["CDCS-1", "CDCS-2"]
@@ -77,7 +77,7 @@ def test_moving_an_upper_unit_carries_its_subtree_from_that_day(
     district, first, _second, _commune = district_with_two
     other = UnionUnitFactory(code="LDLD-KHAC", kind=Kind.PROVINCIAL)
 
-    move_unit(unit=district, new_parent=other, moved_on=MOVED_ON)
+    move_unit(decision="Test/QĐ", unit=district, new_parent=other, moved_on=MOVED_ON)
 
     assert UnionUnit.objects.within_on(province, BEFORE).filter(pk=first.pk).exists()
     assert not UnionUnit.objects.within_on(province, AFTER).filter(pk=first.pk).exists()
@@ -90,6 +90,7 @@ def test_a_unit_founded_under_a_moved_parent_sat_where_the_parent_then_sat(
 ):
     district, _first, _second, commune = district_with_two
     move_unit(
+        decision="Test/QĐ",
         unit=district,
         new_parent=UnionUnitFactory(kind=Kind.PROVINCIAL),
         moved_on=MOVED_ON,
@@ -136,7 +137,7 @@ def test_moves_are_refused_with_nothing_changed(province, district_with_two):
 
     for unit, parent, day, why in refused:
         with pytest.raises(ValidationError):
-            move_unit(unit=unit, new_parent=parent, moved_on=day)
+            move_unit(decision="Test/QĐ", unit=unit, new_parent=parent, moved_on=day)
         assert not UnitMove.objects.exists(), why
 
     assert (
@@ -154,15 +155,21 @@ def test_a_move_dated_before_a_later_move_of_the_subtree_is_refused(
     province, district_with_two
 ):
     district, first, _second, commune = district_with_two
-    move_unit(unit=first, new_parent=commune, moved_on=date(2025, 8, 1))
+    move_unit(
+        decision="Test/QĐ", unit=first, new_parent=commune, moved_on=date(2025, 8, 1)
+    )
     other = UnionUnitFactory(kind=Kind.PROVINCIAL)
 
     with pytest.raises(ValidationError, match="01/08/2025"):
-        move_unit(unit=district, new_parent=other, moved_on=MOVED_ON)
+        move_unit(
+            decision="Test/QĐ", unit=district, new_parent=other, moved_on=MOVED_ON
+        )
     with pytest.raises(ValidationError, match="01/08/2025"):
-        move_unit(unit=commune, new_parent=other, moved_on=MOVED_ON)
+        move_unit(decision="Test/QĐ", unit=commune, new_parent=other, moved_on=MOVED_ON)
 
-    move_unit(unit=commune, new_parent=other, moved_on=date(2025, 8, 1))  # same day
+    move_unit(
+        decision="Test/QĐ", unit=commune, new_parent=other, moved_on=date(2025, 8, 1)
+    )  # same day
     assert ancestry.differences() == 0
 
 
@@ -171,6 +178,7 @@ def test_a_future_move_says_planned_changes_are_not_stored(district_with_two):
 
     with pytest.raises(ValidationError, match="không lưu thay đổi dự kiến"):
         move_unit(
+            decision="Test/QĐ",
             unit=first,
             new_parent=commune,
             moved_on=timezone.localdate() + timedelta(days=30),
@@ -188,7 +196,11 @@ def test_undoing_a_move_restores_the_tree_exactly(province, district_with_two):
         list(UnionUnit.objects.values_list("pk", "path", "depth", "numchild")),
     )
 
-    move_many(moves=[(first, commune), (second, commune)], moved_on=MOVED_ON)
+    move_many(
+        decision="Test/QĐ",
+        moves=[(first, commune), (second, commune)],
+        moved_on=MOVED_ON,
+    )
     for move in UnitMove.objects.order_by("-pk"):
         undo_move(move=move)
 
@@ -207,10 +219,12 @@ def test_an_undo_is_refused_for_an_older_record_or_after_a_later_move(
     district_with_two,
 ):
     _district, first, _second, commune = district_with_two
-    move_unit(unit=first, new_parent=commune, moved_on=MOVED_ON)
+    move_unit(decision="Test/QĐ", unit=first, new_parent=commune, moved_on=MOVED_ON)
     move = UnitMove.objects.get()
     other = UnionUnitFactory(kind=Kind.PROVINCIAL)
-    move_unit(unit=first, new_parent=other, moved_on=date(2025, 9, 1))
+    move_unit(
+        decision="Test/QĐ", unit=first, new_parent=other, moved_on=date(2025, 9, 1)
+    )
 
     with pytest.raises(ValidationError, match="hãy hoàn tác lần điều chuyển đó trước"):
         undo_move(move=move)
@@ -225,12 +239,14 @@ def test_an_undo_is_refused_for_an_older_record_or_after_a_later_move(
 
 def test_a_district_whose_unions_moved_away_can_end_on_that_day(district_with_two):
     district, first, second, commune = district_with_two
-    move_unit(unit=first, new_parent=commune, moved_on=MOVED_ON)
+    move_unit(decision="Test/QĐ", unit=first, new_parent=commune, moved_on=MOVED_ON)
 
     with pytest.raises(ValidationError):
-        dissolve_unit(unit=district, dissolved_on=MOVED_ON)  # CĐCS-2 is still there
-    move_unit(unit=second, new_parent=commune, moved_on=MOVED_ON)
-    dissolve_unit(unit=district, dissolved_on=MOVED_ON)
+        dissolve_unit(
+            decision="Test/QĐ", unit=district, dissolved_on=MOVED_ON
+        )  # CĐCS-2 is still there
+    move_unit(decision="Test/QĐ", unit=second, new_parent=commune, moved_on=MOVED_ON)
+    dissolve_unit(decision="Test/QĐ", unit=district, dissolved_on=MOVED_ON)
 
     assert UnionUnit.objects.get(pk=district.pk).dissolved_on == MOVED_ON
 
@@ -239,8 +255,9 @@ def test_the_migration_composes_the_same_rows_from_the_tree_and_the_moves(
     province, district_with_two
 ):
     district, first, second, commune = district_with_two
-    move_unit(unit=first, new_parent=commune, moved_on=MOVED_ON)
+    move_unit(decision="Test/QĐ", unit=first, new_parent=commune, moved_on=MOVED_ON)
     move_unit(
+        decision="Test/QĐ",
         unit=district,
         new_parent=UnionUnitFactory(kind=Kind.PROVINCIAL),
         moved_on=date(2025, 8, 1),
@@ -288,12 +305,15 @@ def test_an_undo_is_refused_when_a_unit_left_the_moved_subtree_later(
 ):
     district, first, _second, commune = district_with_two
     move_unit(
+        decision="Test/QĐ",
         unit=district,
         new_parent=UnionUnitFactory(kind=Kind.PROVINCIAL),
         moved_on=MOVED_ON,
     )
     move = UnitMove.objects.get()
-    move_unit(unit=first, new_parent=commune, moved_on=date(2025, 9, 1))
+    move_unit(
+        decision="Test/QĐ", unit=first, new_parent=commune, moved_on=date(2025, 9, 1)
+    )
 
     with pytest.raises(ValidationError, match="hãy hoàn tác lần điều chuyển đó trước"):
         undo_move(move=move)

@@ -169,7 +169,12 @@ def test_a_unit_page_links_to_the_units_coverage_figures(client, leader, provinc
 def reorganised(province, district, other_district, cdcs):
     """The CĐCS moves from ``district`` to ``other_district`` on 01/07/2025."""
     MembershipFactory.create_batch(2, unit=cdcs, started_on=date(2020, 1, 1))
-    move_unit(unit=cdcs, new_parent=other_district, moved_on=date(2025, 7, 1))
+    move_unit(
+        decision="Test/QĐ",
+        unit=cdcs,
+        new_parent=other_district,
+        moved_on=date(2025, 7, 1),
+    )
     return cdcs
 
 
