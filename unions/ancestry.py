@@ -33,12 +33,20 @@ today are always the materialised path's tree.
 from collections import defaultdict
 from datetime import date
 
+from django.dispatch import Signal
+
 from registry import frozen_sql
 
 from .models import UnionUnit, UnitAncestry
 
 ALWAYS = UnitAncestry.ALWAYS
 Row = tuple[int, int, int, date, date | None]  # unit, ancestor, depth, starts, ends
+
+# Sent inside the writing transaction after a move rewrote rows, with ``removed`` and
+# ``added``: lists of Row, an end that changed being one of each. What is derived from
+# the rows in Python follows it (the employer tally on the tree of each date); what
+# the database derives follows them by triggers.
+rewritten = Signal()
 
 
 def _before(a: date | None, b: date | None) -> date | None:
@@ -151,6 +159,18 @@ def _write(stored, wanted: dict[tuple, date | None]) -> None:
     for end, pks in ends.items():
         UnitAncestry.objects.filter(pk__in=pks).update(ends_on=end)
     UnitAncestry.objects.bulk_create(new, batch_size=1000)
+    removed = [
+        (*key, old_end)
+        for key, (_pk, old_end) in have.items()
+        if key not in wanted or wanted[key] != old_end
+    ]
+    added = [
+        (*key, end)
+        for key, end in wanted.items()
+        if key not in have or have[key][1] != end
+    ]
+    if removed or added:
+        rewritten.send(sender=UnitAncestry, removed=removed, added=added)
 
 
 def subtree_ids(units: list[UnionUnit]) -> set[int]:

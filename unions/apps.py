@@ -8,7 +8,12 @@ class UnionsConfig(AppConfig):
     verbose_name = _("Unions and employers")
 
     def ready(self):
+        from .ancestry import rewritten
+        from .coverage.employer_tally import follow_moves
         from .coverage.triggers import ensure_after_migrate
+
+        # The employer tally on the tree of each date follows every move.
+        rewritten.connect(follow_moves, dispatch_uid="employer_tally_follows_moves")
 
         # SQLite drops a table's triggers when a migration rebuilds it: reinstall them.
         post_migrate.connect(ensure_ancestry_trigger, sender=self)

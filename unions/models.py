@@ -384,7 +384,8 @@ class IndustrialZone(models.Model):
 
 
 def union_active_on(day) -> Q:
-    """The employer's CĐCS exists and is active on ``day``."""
+    """The employer's CĐCS exists and is active on ``day``: by its present link (on
+    Employer) or by an earlier one (on EmployerLink), the fields being the same."""
     return Q(grassroots_union__founded_on__lte=day) & (
         Q(grassroots_union__dissolved_on__isnull=True)
         | Q(grassroots_union__dissolved_on__gt=day)
@@ -398,6 +399,21 @@ def no_union_on(day) -> Q:
         | Q(grassroots_union__founded_on__gt=day)
         | Q(grassroots_union__dissolved_on__lte=day)
     )
+
+
+def _links_on(day):
+    """The employer's earlier links in force on ``day`` (none: its present ones)."""
+    return EmployerLink.objects.filter(
+        Q(starts_on__isnull=True) | Q(starts_on__lte=day),
+        employer=models.OuterRef("pk"),
+        ends_on__gt=day,
+    )
+
+
+def links_on(day, rule: Q) -> Q:
+    """``rule`` (on the link fields) holds for the links the employer had on ``day``."""
+    earlier = _links_on(day)
+    return Q(~models.Exists(earlier), rule) | models.Exists(earlier.filter(rule))
 
 
 class EmployerQuerySet(models.QuerySet):
@@ -424,8 +440,23 @@ class EmployerQuerySet(models.QuerySet):
         members are counted.
         """
         return self.filter(
-            Q(union_active_on(day), grassroots_union__path__startswith=unit.path)
-            | Q(no_union_on(day), managing_unit__path__startswith=unit.path)
+            links_on(
+                day,
+                Q(union_active_on(day), grassroots_union__path__startswith=unit.path)
+                | Q(no_union_on(day), managing_unit__path__startswith=unit.path),
+            )
+        )
+
+    def placed_within_on(self, unit, day):
+        """``placed_within`` on the tree of ``day``: the place (CĐCS or managing
+        unit) was under ``unit`` on that day."""
+        subtree = UnionUnit.objects.within_on(unit, day).values("pk")
+        return self.filter(
+            links_on(
+                day,
+                Q(union_active_on(day), grassroots_union__in=subtree)
+                | Q(no_union_on(day), managing_unit__in=subtree),
+            )
         )
 
     def known_on(self, day):
@@ -631,6 +662,53 @@ class WorkforceReport(models.Model):
         return f"{self.employer.tax_code} {self.reported_on:%d/%m/%Y}: {self.workers}"
 
 
+class EmployerLink(models.Model):
+    """The links an employer had to the tree before its present ones: the managing
+    unit and the CĐCS it had from ``starts_on`` (empty: from the start) until
+    ``ends_on`` (exclusive).
+
+    ``Employer.managing_unit`` and ``grassroots_union`` are today's links, in force
+    since the last of these rows ended. A reorganisation that re-points an employer on
+    day M records here the links it had until M, so the figures of earlier days still
+    count it where it was (docs/domain.md, "Where an employer is counted"); undoing the
+    operation deletes the row. Written only together with a change of those two fields,
+    whose trigger queues the employer's figures.
+    """
+
+    employer = models.ForeignKey(
+        Employer, models.CASCADE, related_name="past_links", verbose_name=_("employer")
+    )
+    managing_unit = models.ForeignKey(
+        UnionUnit, models.PROTECT, related_name="+", verbose_name=_("managing unit")
+    )
+    grassroots_union = models.ForeignKey(
+        UnionUnit,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("grassroots union (CĐCS)"),
+    )
+    starts_on = models.DateField(_("from"), null=True, blank=True)
+    ends_on = models.DateField(_("until"))
+    reorganisation = models.ForeignKey(
+        Reorganisation,
+        models.CASCADE,
+        related_name="employer_links",
+        verbose_name=_("reorganisation"),
+    )
+
+    class Meta:
+        ordering = ["employer", "ends_on"]
+        verbose_name = _("earlier link of an employer")
+        verbose_name_plural = _("earlier links of employers")
+        default_permissions = []
+        indexes = [models.Index(fields=["employer", "ends_on"], name="link_employer")]
+
+    def __str__(self):
+        return f"{self.employer_id} until {self.ends_on:%d/%m/%Y}"
+
+
 class CollectiveAgreementQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(employer__in=Employer.objects.for_user(user))
@@ -739,5 +817,6 @@ from .coverage.models import (  # noqa: E402, F401
     MemberTally,
     StaleEmployer,
     Target,
+    UnitEmployerTally,
     UnitMemberTally,
 )

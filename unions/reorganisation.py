@@ -28,13 +28,20 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import services
 from .kinds import GRASSROOTS_KINDS
-from .models import Employer, FormerCode, Reorganisation, UnionUnit, UnitMove
+from .models import (
+    Employer,
+    EmployerLink,
+    FormerCode,
+    Reorganisation,
+    UnionUnit,
+    UnitMove,
+)
 
 PERMISSION = "unions.reorganise_unionunit"
 Kind = Reorganisation.Kind
@@ -275,7 +282,7 @@ def merge_units(
         if children
         else []
     )
-    employers = _repoint_employers(units, into)
+    employers = _repoint_employers(units, into, merged_on)
     accounts = _repoint_accounts(units, into)
     ended = [
         [u.pk, u.dissolved_on and u.dissolved_on.isoformat(), u.decision] for u in units
@@ -517,19 +524,39 @@ def _check_heir(unit: UnionUnit, heir: UnionUnit, day: date) -> None:
 # --- Re-pointing what belonged to merged units -----------------------------------------
 
 
-def _repoint_employers(units: list[UnionUnit], into: UnionUnit) -> list:
+def _repoint_employers(units: list[UnionUnit], into: UnionUnit, on: date) -> list:
+    """Re-point the employers of ``units`` to ``into`` from ``on``: the links they had
+    until then are kept as an EmployerLink each (written by ``_record``), so the
+    figures of earlier days still count them where they were."""
     ids = [unit.pk for unit in units]
     field = "grassroots_union" if into.is_grassroots else "managing_unit"
     employers = list(
-        Employer.objects.filter(**{f"{field}__in": ids}).values_list(
+        Employer.objects.filter(**{f"{field}__in": ids})
+        .annotate(linked_until=Max("past_links__ends_on"))
+        .values_list(
             "pk",
             "tax_code",
             "name",
             f"{field}__code",
             "managing_unit",
             "grassroots_union",
+            "linked_until",
         )
     )
+    for _pk, tax_code, name, *_rest, linked_until in employers:
+        if linked_until is not None and linked_until >= on:
+            raise ValidationError(
+                _(
+                    "%(name)s (%(tax_code)s) was already re-pointed from"
+                    " %(day)s: undo that operation first, or choose a later date."
+                )
+                % {
+                    "name": name,
+                    "tax_code": tax_code,
+                    "day": f"{linked_until:%d/%m/%Y}",
+                },
+                code="employer_relinked",
+            )
     Employer.objects.filter(pk__in=[row[0] for row in employers]).update(
         **{field: into}
     )
@@ -537,8 +564,15 @@ def _repoint_employers(units: list[UnionUnit], into: UnionUnit) -> list:
         {
             "restore": [pk, managing, grassroots],
             "row": {"tax_code": tax_code, "name": name, "from": old, "to": into.code},
+            "link": {
+                "employer_id": pk,
+                "managing_unit_id": managing,
+                "grassroots_union_id": grassroots,
+                "starts_on": linked_until,
+                "ends_on": on,
+            },
         }
-        for pk, tax_code, name, old, managing, grassroots in employers
+        for pk, tax_code, name, old, managing, grassroots, linked_until in employers
     ]
 
 
@@ -631,6 +665,9 @@ def _record(
         },
     )
     record.units.add(*{unit.pk for unit in units})
+    EmployerLink.objects.bulk_create(
+        EmployerLink(reorganisation=record, **entry["link"]) for entry in employers
+    )
     if moves:
         UnitMove.objects.filter(pk__in=[move.pk for move in moves]).update(
             reorganisation=record
@@ -660,6 +697,7 @@ def undo(*, reorganisation: Reorganisation, user=None) -> Reorganisation:
         Employer.objects.filter(pk=pk).update(
             managing_unit=managing, grassroots_union=grassroots
         )
+    record.employer_links.all().delete()
     record.former_codes.all().delete()
     for pk, code, name in restore.get("codes", []):
         unit = UnionUnit.objects.get(pk=pk)

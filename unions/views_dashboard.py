@@ -5,7 +5,6 @@ from itertools import groupby
 
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.forms import HiddenInput
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
@@ -23,7 +22,7 @@ from .coverage.white_spot_list import WhiteSpotList
 from .coverage.workbook import columns, report_workbook, structure_note
 from .forms_dashboard import ReportForm, UnitForm, WhiteSpotForm
 from .kinds import GRASSROOTS_KINDS
-from .models import Employer, UnionUnit, UnitMove
+from .models import Employer, UnionUnit
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The children table's figure columns: (figure, heading, shown on a phone).
@@ -60,12 +59,11 @@ def dashboard(request):
         "children": sort_rows(children, sort),
         "sort": sort,
         "headings": HEADINGS,
-        "largest_white_spots": figures.largest_white_spots(unit, day, PREVIEW),
-        "renewals": figures.due_for_renewal(unit, day)[:PREVIEW],
+        "largest_white_spots": figures.largest_white_spots(
+            unit, day, PREVIEW, structure
+        ),
+        "renewals": figures.due_for_renewal(unit, day, structure)[:PREVIEW],
         "charts": charts(total, children, structure),
-        "moved_since": UnitMove.objects.filter(
-            moved_on__gt=day, unit__path__startswith=unit.path
-        ).exists(),
     }
     return render(request, "unions/dashboard.html", context)
 
@@ -77,7 +75,8 @@ def white_spots(request):
     if not form.is_valid():
         return refuse(request, form, "unions/dashboard_white_spots.html")
     unit, day = form.cleaned_data["unit"], form.cleaned_data["as_of"]
-    employers = WhiteSpotList(unit, day, **form.chosen_filters())
+    structure = form.cleaned_data["structure"]
+    employers = WhiteSpotList(unit, day, structure, **form.chosen_filters())
     page = Paginator(employers, 50).get_page(request.GET.get("page"))
     context = {**scope_context(request, form, unit, day), "page": page}
     return render(request, "unions/dashboard_white_spots.html", context)
@@ -90,7 +89,8 @@ def white_spots_export(request):
     if not form.is_valid():
         return refuse(request, form, "unions/dashboard_white_spots.html")
     unit, day = form.cleaned_data["unit"], form.cleaned_data["as_of"]
-    employers = form.filter(figures.white_spots(unit, day))
+    structure = form.cleaned_data["structure"]
+    employers = form.filter(figures.white_spots(unit, day, structure))
     headers = [
         _("No."),
         _("Tax code"),
@@ -133,11 +133,12 @@ def white_spots_export(request):
 @login_required
 @permission_required("unions.view_dashboard", raise_exception=True)
 def renewals(request):
-    form = structure_kept(UnitForm(request.GET, user=request.user))
+    form = UnitForm(request.GET, user=request.user)
     if not form.is_valid():
         return refuse(request, form, "unions/dashboard_renewals.html")
     unit, day = form.cleaned_data["unit"], form.cleaned_data["as_of"]
-    page = Paginator(RenewalList(unit, day), 50).get_page(request.GET.get("page"))
+    renewals = RenewalList(unit, day, form.cleaned_data["structure"])
+    page = Paginator(renewals, 50).get_page(request.GET.get("page"))
     context = {**scope_context(request, form, unit, day), "page": page}
     return render(request, "unions/dashboard_renewals.html", context)
 
@@ -145,10 +146,11 @@ def renewals(request):
 @login_required
 @permission_required("unions.export_coverage", raise_exception=True)
 def renewals_export(request):
-    form = structure_kept(UnitForm(request.GET, user=request.user))
+    form = UnitForm(request.GET, user=request.user)
     if not form.is_valid():
         return refuse(request, form, "unions/dashboard_renewals.html")
     unit, day = form.cleaned_data["unit"], form.cleaned_data["as_of"]
+    structure = form.cleaned_data["structure"]
     headers = [
         _("No."),
         _("Tax code"),
@@ -171,7 +173,7 @@ def renewals_export(request):
             employer.grassroots_union.name,
         ]
         for number, employer in enumerate(
-            figures.renewals(unit, day).iterator(chunk_size=2000), 1
+            figures.renewals(unit, day, structure).iterator(chunk_size=2000), 1
         )
     )
     log_access(
@@ -244,13 +246,6 @@ def report_export(request):
 # --- Helpers -------------------------------------------------------------------------
 
 
-def structure_kept(form):
-    """The lists follow the employers' placement, which has no structure switch yet:
-    the choice is carried in the links back to the dashboard, not offered here."""
-    form.fields["structure"].widget = HiddenInput()
-    return form
-
-
 def refuse(request, form, template):
     """The page with the form's message: 404 for a unit out of reach, else 400."""
     status = 404 if form.unit_not_found else 400
@@ -314,7 +309,7 @@ def white_spot_form(request):
         wards = Ward.objects.filter(
             pk__in=Employer.objects.within(base.cleaned_data["unit"]).values("ward")
         )
-    return structure_kept(WhiteSpotForm(request.GET, user=request.user, wards=wards))
+    return WhiteSpotForm(request.GET, user=request.user, wards=wards)
 
 
 def sort_rows(rows, sort: str):

@@ -2,9 +2,9 @@
 
 The fast path (tallies and spells) must always give the same numbers; the tests compare.
 
-The member figures have two structures: on the tree of the date (historical, the
-default: the units under U on D by their ancestry rows of D) and on today's tree
-(current: the units under U now, by their paths).
+Every figure has two structures: on the tree of the date (historical, the default:
+the units under U on D by their ancestry rows of D) and on today's tree (current: the
+units under U now, by their paths).
 """
 
 from django.db.models import Exists, OuterRef, Sum
@@ -48,8 +48,8 @@ def admitted(unit, since, day, structure=Structure.HISTORICAL) -> int:
 
 
 def recount(unit, day, structure=Structure.HISTORICAL) -> dict:
-    eligible = figures.eligible_employers(unit, day)
-    enterprises = figures.enterprises_with_union(unit, day)
+    eligible = figures.eligible_employers(unit, day, structure)
+    enterprises = figures.enterprises_with_union(unit, day, structure)
     valid = CollectiveAgreement.objects.valid_on(day).filter(employer=OuterRef("pk"))
     return {
         "members": memberships_under(unit, day, structure).count(),

@@ -8,7 +8,13 @@ import pytest
 from tests.factories import EmployerFactory
 from unions.coverage import employer_tally, spells, triggers
 from unions.coverage.figures import coverage
-from unions.models import Employer, EmployerTally, EmployerTallyBasis, UnionUnit
+from unions.models import (
+    Employer,
+    EmployerTally,
+    EmployerTallyBasis,
+    UnionUnit,
+    UnitEmployerTally,
+)
 
 from .recount import as_counted, recount
 from .test_rollups_match_a_recount import (
@@ -22,11 +28,17 @@ pytestmark = pytest.mark.django_db
 
 
 def tally_rows() -> set[tuple]:
-    """Every row that counts something (a row summed back to zero counts nothing)."""
-    values = EmployerTally.objects.values_list(
+    """Every row of both tallies that counts something (a row summed back to zero
+    counts nothing): today's tree's, then the tree of each date's."""
+    current = EmployerTally.objects.values_list(
         "path", "span", "starts_on", *employer_tally.FIGURES
     )
-    return {row for row in values if any(row[3:])}
+    dated = UnitEmployerTally.objects.values_list(
+        "unit", "span", "starts_on", *employer_tally.FIGURES
+    )
+    return {("current", *row) for row in current if any(row[3:])} | {
+        ("dated", *row) for row in dated if any(row[3:])
+    }
 
 
 def test_the_tally_kept_through_every_write_equals_one_rebuilt_from_the_spells():

@@ -63,6 +63,7 @@ from unions.models import (
     UnitAncestry,
     UnitMemberTally,
     WorkforceReport,
+    links_on,
     union_active_on,
 )
 
@@ -195,17 +196,23 @@ def with_workers_on(employers, day: date):
     )
 
 
-def eligible_employers(unit: UnionUnit, day: date):
-    """Employers in scope that could have a union on ``day``, with ``workers_on`` and ``has_union``."""
-    employers = (
-        Employer.objects.placed_within(unit, day).known_on(day).may_have_union_on(day)
-    )
+def eligible_employers(
+    unit: UnionUnit, day: date, structure: str = Structure.HISTORICAL
+):
+    """Employers in scope that could have a union on ``day``, with ``workers_on`` and
+    ``has_union``; in scope: placed in the subtree of ``day``, or of today in the
+    current structure."""
+    if structure == Structure.CURRENT:
+        placed = Employer.objects.placed_within(unit, day)
+    else:
+        placed = Employer.objects.placed_within_on(unit, day)
+    employers = placed.known_on(day).may_have_union_on(day)
     return (
         with_workers_on(employers, day)
         .filter(workers_on__gte=settings.ELIGIBLE_MIN_WORKERS)
         .annotate(
             has_union=Case(
-                When(union_active_on(day), then=Value(True)),
+                When(links_on(day, union_active_on(day)), then=Value(True)),
                 default=Value(False),
                 output_field=BooleanField(),
             )
@@ -213,23 +220,25 @@ def eligible_employers(unit: UnionUnit, day: date):
     )
 
 
-def white_spots(unit: UnionUnit, day: date):
+def white_spots(unit: UnionUnit, day: date, structure: str = Structure.HISTORICAL):
     """Eligible employers in scope without an active CĐCS, biggest first: the organisers' list."""
     return (
-        eligible_employers(unit, day)
+        eligible_employers(unit, day, structure)
         .filter(has_union=False)
         .select_related("industrial_zone", "ward", "managing_unit")
         .order_by("-workers_on", "name", "pk")
     )
 
 
-def enterprises_with_union(unit: UnionUnit, day: date):
-    return eligible_employers(unit, day).filter(
+def enterprises_with_union(
+    unit: UnionUnit, day: date, structure: str = Structure.HISTORICAL
+):
+    return eligible_employers(unit, day, structure).filter(
         has_union=True, kind__in=Employer.ENTERPRISE_KINDS
     )
 
 
-def renewals(unit: UnionUnit, day: date):
+def renewals(unit: UnionUnit, day: date, structure: str = Structure.HISTORICAL):
     """Enterprises with a union whose latest agreement lapsed, or expires within 90 days.
 
     ``last_expires_on`` is the latest expiry among the agreements signed on or before
@@ -240,7 +249,7 @@ def renewals(unit: UnionUnit, day: date):
     """
     signed = Q(agreements__signed_on__lte=day)
     return (
-        enterprises_with_union(unit, day)
+        enterprises_with_union(unit, day, structure)
         .annotate(last_expires_on=Max("agreements__expires_on", filter=signed))
         .filter(last_expires_on__lte=day + RENEWAL_WINDOW)
         .select_related("grassroots_union", "industrial_zone")
@@ -248,28 +257,44 @@ def renewals(unit: UnionUnit, day: date):
     )
 
 
-def spells_on(unit: UnionUnit, day: date, *, has_union: bool | None = None):
-    """Spells of eligible employers placed in ``unit``'s subtree covering ``day``
-    (only those with, or without, an active CĐCS when ``has_union`` is given)."""
-    placed = {
-        True: Q(has_union=True, grassroots_path__startswith=unit.path),
-        False: Q(has_union=False, managing_path__startswith=unit.path),
-    }
+def spells_on(
+    unit: UnionUnit,
+    day: date,
+    *,
+    has_union: bool | None = None,
+    structure: str = Structure.HISTORICAL,
+):
+    """Spells of eligible employers placed in ``unit``'s subtree (of ``day``, or of
+    today in the current structure) covering ``day`` (only those with, or without, an
+    active CĐCS when ``has_union`` is given)."""
+    if structure == Structure.CURRENT:
+        placed = Q(has_union=True, grassroots_path__startswith=unit.path) | Q(
+            has_union=False, managing_path__startswith=unit.path
+        )
+    else:
+        placed = Q(place__in=UnionUnit.objects.within_on(unit, day).values("pk"))
     covering = EmployerSpell.objects.filter(
         Q(ends_on__isnull=True) | Q(ends_on__gt=day),
-        placed[has_union] if has_union is not None else placed[True] | placed[False],
+        placed,
         starts_on__lte=day,
         workers__gte=settings.ELIGIBLE_MIN_WORKERS,
     )
+    if has_union is not None:
+        covering = covering.filter(has_union=has_union)
     if day >= settings.STATE_SECTOR_UNIONS_ENDED_ON:
         covering = covering.exclude(kind__in=Employer.NO_UNION_KINDS)
     return covering
 
 
-def largest_white_spots(unit: UnionUnit, day: date, count: int = 10):
+def largest_white_spots(
+    unit: UnionUnit,
+    day: date,
+    count: int = 10,
+    structure: str = Structure.HISTORICAL,
+):
     """The top of ``white_spots(unit, day)``, read from the spells: (employer, workers)."""
     top = (
-        spells_on(unit, day, has_union=False)
+        spells_on(unit, day, has_union=False, structure=structure)
         .order_by("-workers", "employer_id")
         .values_list("employer_id", "workers")[:count]
     )
@@ -280,10 +305,10 @@ def largest_white_spots(unit: UnionUnit, day: date, count: int = 10):
     return [(employers[employer_id], workers) for employer_id, workers in top]
 
 
-def due_for_renewal(unit: UnionUnit, day: date):
+def due_for_renewal(unit: UnionUnit, day: date, structure: str = Structure.HISTORICAL):
     """``renewals(unit, day)`` read from the spells: for the dashboard's count and top."""
     return (
-        spells_on(unit, day, has_union=True)
+        spells_on(unit, day, has_union=True, structure=structure)
         .filter(
             kind__in=Employer.ENTERPRISE_KINDS,
             last_agreement_expires_on__lte=day + RENEWAL_WINDOW,
@@ -343,7 +368,7 @@ def coverage_with_children(
     else:
         _add_members(total, rows, day)
         _add_grassroots(total, rows, unit, day, key_length)
-    _add_employers(total, rows, unit, day, key_length)
+    _add_employers(total, rows, day, historical)
     _add_targets([total, *rows.values()], day)
 
     listed = [
@@ -483,16 +508,23 @@ def _add_grassroots_on_tree(total: Coverage, rows: dict[str, Coverage], day) -> 
         row.founded_this_year += group["founded"]
 
 
-def _add_employers(total, rows, unit, day, key_length) -> None:
-    """Employer figures of the unit and of each child, from the employer tally.
+def _add_employers(total, rows, day, historical: bool) -> None:
+    """Employer figures of the unit and of each child, from the employer tally of the
+    structure: keyed by unit on the tree of ``day``, by today's path otherwise.
 
     Each unit has rows of the employers placed in its subtree, so this reads about 75
     rows per unit whatever the size of its subtree (see employer_tally.py for how they
     are kept).
     """
-    found = employer_tally.figures_on([unit.path, *rows], day)
-    for path, row in [(unit.path, total), *rows.items()]:
-        values = found.get(path)
+    listed = [total, *rows.values()]
+    if historical:
+        found = employer_tally.figures_on(
+            [row.unit.pk for row in listed], day, dated=True
+        )
+    else:
+        found = employer_tally.figures_on([row.unit.path for row in listed], day)
+    for row in listed:
+        values = found.get(row.unit.pk if historical else row.unit.path)
         if values is None:
             continue
         row.employers_eligible += int(values["eligible"] or 0)

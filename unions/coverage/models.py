@@ -177,6 +177,14 @@ class EmployerSpell(models.Model):
     has_agreement = models.BooleanField()
     managing_path = models.CharField(max_length=255)
     grassroots_path = models.CharField(max_length=255, blank=True)
+    place = models.ForeignKey(
+        UnionUnit,
+        models.DO_NOTHING,
+        db_constraint=False,  # rewritten with the spell; units are never deleted
+        related_name="+",
+        help_text="Where the employer is counted: its CĐCS while active, else its "
+        "managing unit.",
+    )
     last_agreement_expires_on = models.DateField(
         null=True,
         help_text="Latest expiry among the employer's agreements signed by starts_on.",
@@ -252,6 +260,45 @@ class EmployerTally(models.Model):
 
     def __str__(self):
         return f"{self.path} {self.span} {self.starts_on}: {self.eligible:+d}"
+
+
+class UnitEmployerTally(models.Model):
+    """The employer figures of each unit's subtree as it was on each day: the
+    historical structure (EmployerTally, keyed by today's paths, is the current one).
+
+    A spell placed at unit X and an ancestry row (X, A, from cs until ce) overlap from
+    the later of their starts until the earlier of their ends: A gains the spell's
+    figures on the first of those days and loses them on the last. Rows by day, month
+    and year as in EmployerTally. Written only by employer_tally.py: when spells are
+    rewritten, and when a move rewrites ancestry rows (ancestry.rewritten).
+    """
+
+    Span = EmployerTally.Span
+
+    pk = models.CompositePrimaryKey("unit_id", "span", "starts_on")
+    unit = models.ForeignKey(
+        UnionUnit,
+        models.DO_NOTHING,
+        db_constraint=False,  # derived rows; units are never deleted
+        db_index=False,  # the primary key starts with it
+        related_name="+",
+    )
+    span = models.CharField(max_length=1, choices=Span)
+    starts_on = models.DateField()
+    eligible = models.IntegerField(default=0)
+    workers = models.BigIntegerField(default=0)
+    with_union = models.IntegerField(default=0)
+    enterprises = models.IntegerField(default=0)
+    with_cba = models.IntegerField(default=0)
+    renewals = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("employer tally on the tree of each date")
+        verbose_name_plural = _("employer tallies on the tree of each date")
+        default_permissions = []
+
+    def __str__(self):
+        return f"{self.unit_id} {self.span} {self.starts_on}: {self.eligible:+d}"
 
 
 class EmployerTallyBasis(models.Model):

@@ -13,7 +13,7 @@ from datetime import date
 
 from unions.models import UnionUnit
 
-from .figures import due_for_renewal
+from .figures import Structure, due_for_renewal
 from .white_spot_list import SpellList
 
 
@@ -21,8 +21,10 @@ class RenewalList(SpellList):
     """``renewals(unit, day)`` as a Paginator's object list: employers with
     ``workers_on`` and ``last_expires_on``, like the definition's."""
 
-    def __init__(self, unit: UnionUnit, day: date):
-        super().__init__(unit, day, due_for_renewal(unit, day))
+    def __init__(
+        self, unit: UnionUnit, day: date, structure: str = Structure.HISTORICAL
+    ):
+        super().__init__(unit, day, due_for_renewal(unit, day, structure), structure)
 
     def count(self) -> int:
         return int(self.tally().get("renewals") or 0)

@@ -22,9 +22,11 @@ from django.db import connection, transaction
 from unions.models import (
     CollectiveAgreement,
     Employer,
+    EmployerLink,
     EmployerSpell,
     EmployerTallyBasis,
     StaleEmployer,
+    UnionUnit,
     WorkforceReport,
 )
 
@@ -40,6 +42,37 @@ IN_REQUEST = 2_000  # a request that queued more leaves them to the background w
 
 
 @dataclass(frozen=True)
+class Unit:
+    """A unit an employer is linked to, as its spells need it."""
+
+    id: int
+    path: str
+    founded_on: date | None = None
+    dissolved_on: date | None = None
+
+    def active_on(self, day: date) -> bool:
+        return (self.founded_on is None or self.founded_on <= day) and (
+            self.dissolved_on is None or self.dissolved_on > day
+        )
+
+
+@dataclass(frozen=True)
+class Link:
+    """The managing unit and CĐCS an employer had from ``starts_on`` (None: from the
+    start) until ``ends_on`` (None: still)."""
+
+    starts_on: date | None
+    ends_on: date | None
+    managing: Unit
+    union: Unit | None
+
+    def covers(self, day: date) -> bool:
+        return (self.starts_on is None or self.starts_on <= day) and (
+            self.ends_on is None or day < self.ends_on
+        )
+
+
+@dataclass(frozen=True)
 class State:
     workers: int
     has_union: bool
@@ -47,18 +80,23 @@ class State:
     # Latest expiry among the agreements signed on or before the day: one signed
     # later was not known then, so a past day's renewals ignore it.
     last_expiry: date | None = None
+    # Where it is counted: its CĐCS while active, else its managing unit.
+    place: Unit | None = None
+    managing_path: str = ""
+    grassroots_path: str = ""
 
 
 def timeline(
     *,
     current_workers: int,
     reports: list[tuple[date, int]],
-    union: tuple[date, date | None] | None,
+    links: list[Link],
     agreements: list[tuple[date, date, date]],
     known_from: date | None = None,
 ) -> list[tuple[date, date | None, State]]:
     """(starts_on, ends_on or None, state) for the life of one employer.
 
+    ``links`` cover every day, one at a time (earlier ones, then today's);
     ``agreements`` are (signed_on, effective_on, expires_on); ``known_from`` is the
     first day the employer counts (``Employer.known_from``; None: always): no spell
     covers a day before it.
@@ -67,23 +105,30 @@ def timeline(
     first = max(BEGINNING, known_from or BEGINNING)
     changes = {first}
     changes.update(day for day, _ in reports)
-    if union:
-        changes.update(day for day in union if day)
+    for link in links:
+        changes.update(day for day in (link.starts_on, link.ends_on) if day)
+        if link.union:
+            changes.update(
+                day for day in (link.union.founded_on, link.union.dissolved_on) if day
+            )
     for dates in agreements:
         changes.update(dates)
     days = sorted(day for day in changes if day >= first)
 
     spells: list[tuple[date, date | None, State]] = []
     for day in days:
+        link = next(link for link in links if link.covers(day))
+        has_union = bool(link.union and link.union.active_on(day))
         state = State(
             workers=_workers_on(day, reports, current_workers),
-            has_union=bool(
-                union and union[0] <= day and (union[1] is None or union[1] > day)
-            ),
+            has_union=has_union,
             has_agreement=any(start <= day < end for _, start, end in agreements),
             last_expiry=max(
                 (end for signed, _, end in agreements if signed <= day), default=None
             ),
+            place=link.union if has_union else link.managing,
+            managing_path=link.managing.path,
+            grassroots_path=link.union.path if link.union else "",
         )
         if spells and spells[-1][2] == state:
             continue
@@ -119,14 +164,23 @@ def spells_of(employers: list[Employer]) -> list[tuple]:
         employer_id__in=ids
     ).values_list("employer_id", "signed_on", "effective_on", "expires_on"):
         agreements[employer_id].append(tuple(dates))
+    earlier = _earlier_links(ids)
 
     rows = []
     for employer in employers:
-        union = employer.grassroots_union
+        links = earlier[employer.pk]
+        links.append(
+            Link(
+                links[-1].ends_on if links else None,
+                None,
+                _unit(employer.managing_unit),
+                _unit(employer.grassroots_union),
+            )
+        )
         for starts_on, ends_on, state in timeline(
             current_workers=employer.workers,
             reports=reports[employer.pk],
-            union=(union.founded_on, union.dissolved_on) if union else None,
+            links=links,
             agreements=agreements[employer.pk],
             known_from=employer.known_from([day for day, _ in reports[employer.pk]]),
         ):
@@ -139,12 +193,38 @@ def spells_of(employers: list[Employer]) -> list[tuple]:
                     state.has_union,
                     state.has_agreement,
                     employer.kind,
-                    employer.managing_unit.path,
-                    union.path if union else "",
+                    state.managing_path,
+                    state.grassroots_path,
                     state.last_expiry,
+                    state.place.id,
                 )
             )
     return rows
+
+
+def _unit(unit: UnionUnit | None) -> Unit | None:
+    if unit is None:
+        return None
+    return Unit(unit.pk, unit.path, unit.founded_on, unit.dissolved_on)
+
+
+def _earlier_links(ids: list[int]) -> dict[int, list[Link]]:
+    """employer id → its earlier links (EmployerLink), oldest first."""
+    links = defaultdict(list)
+    for link in (
+        EmployerLink.objects.filter(employer_id__in=ids)
+        .select_related("managing_unit", "grassroots_union")
+        .order_by("employer_id", "ends_on")
+    ):
+        links[link.employer_id].append(
+            Link(
+                link.starts_on,
+                link.ends_on,
+                _unit(link.managing_unit),
+                _unit(link.grassroots_union),
+            )
+        )
+    return links
 
 
 def _insert(rows: list[tuple]) -> None:
@@ -188,6 +268,8 @@ def refresh(batch_size: int = 2000) -> int:
                 .only(
                     *FACTS,
                     "managing_unit__path",
+                    "managing_unit__founded_on",
+                    "managing_unit__dissolved_on",
                     "grassroots_union__path",
                     "grassroots_union__founded_on",
                     "grassroots_union__dissolved_on",

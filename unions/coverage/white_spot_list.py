@@ -15,7 +15,7 @@ from datetime import date
 from unions.models import UnionUnit
 
 from . import employer_tally
-from .figures import spells_on
+from .figures import Structure, spells_on
 
 # Employer fields each spell carries itself: filtering on them needs no join.
 OWN_FIELDS = {"kind"}
@@ -25,16 +25,20 @@ class SpellList:
     """Spells read as a Paginator's object list: their employers, each with the
     spell's ``workers_on``. Subclasses say how the list is counted."""
 
-    def __init__(self, unit: UnionUnit, day: date, spells):
+    def __init__(self, unit: UnionUnit, day: date, spells, structure: str):
         self.unit, self.day, self.spells = unit, day, spells
+        self.structure = structure
 
     def count(self) -> int:
         raise NotImplementedError
 
     def tally(self) -> dict:
-        """The unit's figures on the day, from the employer tally."""
-        path = self.unit.path
-        return employer_tally.figures_on([path], self.day).get(path, {})
+        """The unit's figures on the day, from the employer tally of the structure."""
+        if self.structure == Structure.CURRENT:
+            key, dated = self.unit.path, False
+        else:
+            key, dated = self.unit.pk, True
+        return employer_tally.figures_on([key], self.day, dated=dated).get(key, {})
 
     def __len__(self) -> int:
         return self.count()
@@ -54,10 +58,16 @@ class WhiteSpotList(SpellList):
     with ``workers_on``, like the definition's.
     """
 
-    def __init__(self, unit: UnionUnit, day: date, **filters):
+    def __init__(
+        self,
+        unit: UnionUnit,
+        day: date,
+        structure: str = Structure.HISTORICAL,
+        **filters,
+    ):
         self.filters = filters
         spells = (
-            spells_on(unit, day, has_union=False)
+            spells_on(unit, day, has_union=False, structure=structure)
             .filter(
                 **{
                     name if name in OWN_FIELDS else f"employer__{name}": value
@@ -69,7 +79,7 @@ class WhiteSpotList(SpellList):
             )
             .order_by("-workers", "employer__name", "employer_id")
         )
-        super().__init__(unit, day, spells)
+        super().__init__(unit, day, spells, structure)
 
     def count(self) -> int:
         if self.filters:
