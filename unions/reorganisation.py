@@ -449,8 +449,9 @@ def dissolve_unit(
     user=None,
 ) -> Reorganisation:
     """End an upper-level unit on ``dissolved_on``; refused while units under it are
-    still active then (they move first). Its accounts go to ``successor``, or to the
-    unit above it, in the same step. A CĐCS is dissolved with its members by
+    still active then (they move first). Its accounts and the employers it manages go
+    to ``successor``, or to the unit above it, in the same step (the employers' earlier
+    link kept, so the days before still count them under it). A CĐCS is dissolved with its members by
     members.reorganisation.dissolve_grassroots."""
     if unit.is_grassroots:
         raise ValidationError(
@@ -478,8 +479,8 @@ def end_unit(
     restore=None,
     accounts_to: UnionUnit | None = None,
 ):
-    """The tree part of a dissolution (checks, end date, record); the unit's accounts
-    go to ``accounts_to`` when given."""
+    """The tree part of a dissolution (checks, end date, record); the unit's accounts,
+    and the employers an upper-level unit manages, go to ``accounts_to`` when given."""
     heirs = [accounts_to] if accounts_to is not None else []
     decision = check_operation(
         user=user, units=[unit, *heirs], effective_on=dissolved_on, decision=decision
@@ -498,6 +499,11 @@ def end_unit(
         units=[unit, *heirs],
         rows=[_unit_row(unit, "ended")],
         grassroots=_grassroots_ids([unit]),
+        employers=(
+            _repoint_employers([unit], heirs[0], dissolved_on)
+            if heirs and not unit.is_grassroots
+            else []
+        ),
         accounts=_repoint_accounts([unit], heirs[0]) if heirs else [],
         restore={"ended": ended, **(restore or {})},
         extra=summary,

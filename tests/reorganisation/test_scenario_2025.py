@@ -17,8 +17,9 @@ from registry.spreadsheets.reattach import reattach_from_file
 from tests.factories import EmployerFactory, MembershipFactory, UnionUnitFactory
 from tests.imports.files import xlsx
 from unions import reorganisation, services
+from unions.coverage import spells
 from unions.coverage.figures import Structure, coverage
-from unions.models import Reorganisation, UnionUnit
+from unions.models import Employer, EmployerLink, Reorganisation, UnionUnit
 
 from .conftest import JULY_2025, Kind, snapshot
 
@@ -47,12 +48,24 @@ def provinces(db):
             for year in (2015, 2020, 2024, 2025):
                 MembershipFactory(unit=cdcs, started_on=date(year, 2, n))
             EmployerFactory(managing_unit=district, grassroots_union=cdcs)
+        EmployerFactory(managing_unit=district, workers=200)  # a white spot
     return a, b
+
+
+FIGURES = ["members", "cdcs", "employers_eligible", "employers_with_union", "workers"]
 
 
 def figures(*units, day=None, structure=Structure.HISTORICAL):
     found = [coverage(unit, day, structure=structure) for unit in units]
-    return sum(f.members for f in found), sum(f.cdcs for f in found)
+    return tuple(sum(getattr(f, name) for f in found) for name in FIGURES)
+
+
+def district_figures(day):
+    """The 2024 figures of every district federation, each on the tree of the day."""
+    return {
+        unit.code: figures(unit, day=day)
+        for unit in UnionUnit.objects.filter(kind=Kind.DISTRICT)
+    }
 
 
 def mapping_file(rows) -> bytes:
@@ -64,6 +77,7 @@ def test_the_2025_reorganisation_keeps_the_totals_and_can_be_undone(provinces, a
     before = snapshot()
     today_before = figures(a, b)
     march_2024_before = {unit.code: figures(unit, day=MARCH_2024) for unit in (a, b)}
+    districts_before = district_figures(MARCH_2024)
     communes = [
         services.create_unit(
             code=code, name=name, kind=Kind.COMMUNE, founded_on=JULY_2025, parent=a
@@ -89,12 +103,15 @@ def test_the_2025_reorganisation_keeps_the_totals_and_can_be_undone(provinces, a
     )
     assert mapping.table.errors == []
     done.append(mapping.record)
-    for code in ["LDLD-A1", "LDLD-A2", "LDLD-B1"]:
+    # The district federations end; their accounts and the employers they managed
+    # go to a commune union.
+    for n, code in enumerate(["LDLD-A1", "LDLD-A2", "LDLD-B1"]):
         done.append(
             reorganisation.dissolve_unit(
                 unit=UnionUnit.objects.get(code=code),
                 dissolved_on=JULY_2025,
                 decision="3/QĐ",
+                successor=communes[n % 2],
                 user=admin,
             )
         )
@@ -108,6 +125,9 @@ def test_the_2025_reorganisation_keeps_the_totals_and_can_be_undone(provinces, a
         )
     )
 
+    spells.refresh()  # what the requests that reorganised do
+    managed = Employer.objects.filter(managing_unit__in=communes)
+    assert managed.count() == Employer.objects.count()
     a, b = UnionUnit.objects.get(pk=a.pk), UnionUnit.objects.get(pk=b.pk)
     assert figures(a) == today_before
     assert figures(a, structure=Structure.CURRENT) == today_before
@@ -116,6 +136,7 @@ def test_the_2025_reorganisation_keeps_the_totals_and_can_be_undone(provinces, a
     assert {unit.code: figures(unit, day=MARCH_2024) for unit in (a, b)} == (
         march_2024_before
     )
+    assert district_figures(MARCH_2024) == districts_before
     restated = figures(a, day=MARCH_2024, structure=Structure.CURRENT)
     assert restated == tuple(map(sum, zip(*march_2024_before.values(), strict=True)))
     assert set(
@@ -156,6 +177,7 @@ def test_the_2025_reorganisation_keeps_the_totals_and_can_be_undone(provinces, a
     for unit in communes:
         UnionUnit.objects.get(pk=unit.pk).delete()
     assert snapshot() == before
+    assert not EmployerLink.objects.exists()
     assert Reorganisation.objects.filter(undone_at__isnull=True).count() == 0
 
 
@@ -185,6 +207,7 @@ def test_a_mapping_file_reports_its_bad_rows_by_their_excel_number(
     assert {problem.row for problem in mapping.table.errors} == {3, 4, 5}
     assert mapping.record is None
     assert snapshot() == before
+    assert not EmployerLink.objects.exists()
 
 
 def test_a_mapping_file_refused_by_the_tree_rules_changes_nothing(provinces, admin):
@@ -201,6 +224,7 @@ def test_a_mapping_file_refused_by_the_tree_rules_changes_nothing(provinces, adm
     assert [problem.row for problem in mapping.table.errors] == [2]
     assert mapping.record is None
     assert snapshot() == before
+    assert not EmployerLink.objects.exists()
 
 
 @pytest.fixture
