@@ -2,7 +2,8 @@
 
 A history is a list of steps drawn at random: admissions, transfers and departures
 (some back-dated), moves of CĐCS and of upper-level units (move_many) on random dates,
-undoes of the moves of the day, dissolutions and raw corrections of a start date. On
+undoes of the moves of the day, dissolutions, merges of two CĐCS (their members
+transferred) and raw corrections of a start date. On
 random dates, for every unit, in both structures: the members card equals a plain
 recount over the memberships and the ancestry rows (recount.py) and the sum of the
 children rows; the confederation at the root, whose subtree never changes, has the same
@@ -20,6 +21,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, note, settings
 from hypothesis import strategies as st
 
+from members import reorganisation
 from members import services as members
 from members.models import LeaveReason, Membership
 from tests.factories import letters
@@ -61,6 +63,7 @@ steps = st.one_of(
     st.tuples(st.just("move_upper"), picks, picks, days),
     st.tuples(st.just("undo"), picks),
     st.tuples(st.just("dissolve"), picks, days),
+    st.tuples(st.just("merge"), picks, picks, days),
     st.tuples(st.just("back_date"), picks, days),
 )
 histories = st.tuples(
@@ -133,6 +136,16 @@ def play(step, provinces, uppers, grassroots) -> None:
                     dissolved_on=max(day, unit.founded_on),
                     decision="Test/QĐ",
                 )
+            elif action == "merge":
+                pick, into, day = args
+                merged, target = one(units["cdcs"], pick), one(units["cdcs"], into)
+                if merged.pk != target.pk:
+                    reorganisation.merge_units(
+                        units=[merged],
+                        into=target,
+                        merged_on=max(day, merged.founded_on, target.founded_on),
+                        decision="Test/QĐ",
+                    )
             elif action == "back_date" and active:
                 pick, day = args
                 membership = one(active, pick)
