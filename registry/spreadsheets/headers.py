@@ -270,6 +270,15 @@ UNIT_FIELDS = [
         "Số QĐ",
         exported=False,
     ),
+    # A CĐCS dissolved by the file hands its members to this one (import_references).
+    _f(
+        "transfer_code",
+        "Chuyển đoàn viên đến CĐCS",
+        _("Transfer its members to CĐCS (code)"),
+        "CĐCS tiếp nhận đoàn viên",
+        "Mã CĐCS tiếp nhận",
+        exported=False,
+    ),
 ]
 
 EMPLOYER_FIELDS = [

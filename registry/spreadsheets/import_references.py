@@ -141,15 +141,28 @@ class UnitImporter(ReferenceImporter):
         if changed:
             services.update_unit(unit=existing, **changed)
         if dissolving:
-            self._dissolve(existing, v["dissolved_on"], v["decision"])
+            self._dissolve(
+                existing, v["dissolved_on"], v["decision"], v["transfer_code"]
+            )
+        elif v["transfer_code"]:
+            raise ValidationError(
+                {
+                    "transfer_code": _(
+                        "Members are transferred when their CĐCS is dissolved."
+                    )
+                }
+            )
             changed["dissolved_on"] = v["dissolved_on"]
         return "updated" if changed else "unchanged"
 
-    def _dissolve(self, unit: UnionUnit, day, decision: str) -> None:
+    def _dissolve(
+        self, unit: UnionUnit, day, decision: str, transfer_code: str
+    ) -> None:
         """A dissolution is a reorganisation, as on the Reorganise page: its decision
         number, the accounts of an upper-level unit handed to the unit above, a
-        CĐCS's members handled, undone from that page on the same day. A CĐCS that
-        still has members is dissolved there, where their transfer is chosen."""
+        CĐCS's members transferred to the CĐCS the row names, undone from that page
+        on the same day. A CĐCS whose members the row does not place is dissolved
+        there, where what becomes of them is chosen."""
         if not decision:
             raise ValidationError(
                 {
@@ -160,24 +173,38 @@ class UnitImporter(ReferenceImporter):
                 }
             )
         if not unit.is_grassroots:
+            if transfer_code:
+                raise ValidationError(
+                    {"transfer_code": _("Only a CĐCS has members to transfer.")}
+                )
             reorganisation.dissolve_unit(
                 unit=unit, dissolved_on=day, decision=decision, user=self.user
             )
             return
+        transfer_to = (
+            self.scoped_unit(transfer_code, label="Chuyển đoàn viên đến CĐCS")
+            if transfer_code
+            else None
+        )
         members = Membership.objects.filter(unit=unit, left_on__isnull=True).count()
-        if members:
+        if members and transfer_to is None:
             raise ValidationError(
                 {
                     "dissolved_on": _(
                         "%(unit)s still has %(count)s members: dissolving a CĐCS needs "
-                        "a decision number and what becomes of its members; use the "
-                        "Reorganise page (Sắp xếp tổ chức)."
+                        "a decision number and what becomes of its members. Give the "
+                        "CĐCS that receives them in the “Chuyển đoàn viên đến CĐCS” "
+                        "column, or use the Reorganise page (Sắp xếp tổ chức)."
                     )
                     % {"unit": unit.code, "count": members}
                 }
             )
         with_members.dissolve_grassroots(
-            unit=unit, dissolved_on=day, decision=decision, user=self.user
+            unit=unit,
+            dissolved_on=day,
+            decision=decision,
+            transfer_to=transfer_to,
+            user=self.user,
         )
 
     def _parent(self, code: str) -> UnionUnit | None:

@@ -78,6 +78,7 @@ def parse_unit(number: int, cells: dict) -> ParsedRow:
     v["name"] = values.text(cells.get("name"))
     v["parent_code"] = values.code(cells.get("parent_code"))
     v["decision"] = values.text(cells.get("decision"))
+    v["transfer_code"] = values.code(cells.get("transfer_code"))
     label = values.text(cells.get("kind"))
     v["kind"] = kind_from_label(label) if label else None
     if label and v["kind"] is None:

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from members import reorganisation as with_members
+from members.models import Membership
 from registry.spreadsheets.importing import run_import
 from tests.imports.files import xlsx
 from unions import services
@@ -29,6 +30,7 @@ UNIT_HEADER = [
     "Ngày thành lập",
     "Ngày giải thể",
     "Số quyết định",
+    "Chuyển đoàn viên đến CĐCS",
 ]
 
 
@@ -72,9 +74,9 @@ def import_units(rows, user):
     return run_import(xlsx([UNIT_HEADER, *rows]), "units.xlsx", "units", user=user)
 
 
-def cdcs_row(code, dissolved_on="01/08/2025", decision="30/QĐ-LĐLĐ", name=""):
-    name = name or UnionUnit.objects.get(code=code).name
-    return [code, name, "CĐCS", "", "01/01/2010", dissolved_on, decision]
+def cdcs_row(code, dissolved_on="01/08/2025", decision="30/QĐ-LĐLĐ", transfer=""):
+    name = UnionUnit.objects.get(code=code).name
+    return [code, name, "CĐCS", "", "01/01/2010", dissolved_on, decision, transfer]
 
 
 def test_the_unit_import_refuses_to_dissolve_a_cdcs_that_has_members(tree, officer_a):
@@ -86,6 +88,30 @@ def test_the_unit_import_refuses_to_dissolve_a_cdcs_that_has_members(tree, offic
     assert "còn 3 đoàn viên" in error.message
     assert "Sắp xếp tổ chức" in error.message
     assert snapshot() == before
+
+
+def test_the_unit_import_dissolves_a_cdcs_transferring_its_members_to_the_cdcs_named(
+    tree, officer_a
+):
+    before = snapshot()
+
+    _table, outcome = import_units([cdcs_row("CDCS-A1", transfer="cdcs-a2")], officer_a)
+
+    assert outcome.errors == []
+    record = Reorganisation.objects.get()
+    assert record.summary["members"] == {"transferred": 3, "left": 0, "to": "CDCS-A2"}
+    assert Membership.objects.filter(unit__code="CDCS-A2", left_on=None).count() == 5
+    with_members.undo(reorganisation_record=record, user=officer_a)
+    assert snapshot() == before
+
+
+def test_the_transfer_column_is_refused_where_no_cdcs_is_dissolved(tree, officer_a):
+    row = cdcs_row("CDCS-A1", dissolved_on="", decision="", transfer="CDCS-A2")
+
+    _table, outcome = import_units([row], officer_a)
+
+    [error] = outcome.errors
+    assert error.column == "Chuyển đoàn viên đến CĐCS"
 
 
 def test_the_unit_import_refuses_a_dissolution_without_its_decision_number(
@@ -136,7 +162,7 @@ def test_the_unit_import_dissolves_an_upper_unit_handing_its_accounts_up(
 
     UserFactory(username="canbo_xa", role="upper_level", unit=tree["CD-XA-A"])
     name = tree["CD-XA-A"].name
-    row = ["CD-XA-A", name, "Công đoàn xã", "", "01/07/2025", "01/08/2025", "31/QĐ"]
+    row = ["CD-XA-A", name, "Công đoàn xã", "", "01/07/2025", "01/08/2025", "31/QĐ", ""]
 
     _table, outcome = import_units([row], officer_a)
 
@@ -159,7 +185,7 @@ def test_an_upper_level_officer_cannot_dissolve_by_import(tree, district_officer
 def test_a_unit_that_ended_before_it_reached_the_register_is_imported_as_history(
     tree, officer_a
 ):
-    row = ["CDCS-CU", "CĐCS cũ", "CĐCS", "LDLD-A1", "01/01/2001", "01/01/2005", ""]
+    row = ["CDCS-CU", "CĐCS cũ", "CĐCS", "LDLD-A1", "01/01/2001", "01/01/2005", "", ""]
 
     _table, outcome = import_units([row], officer_a)
 
