@@ -23,6 +23,7 @@ from .kinds import Kind
 from .models import (
     CollectiveAgreement,
     Employer,
+    EmployerLink,
     IndustrialZone,
     UnionUnit,
     WorkforceReport,
@@ -753,9 +754,11 @@ class DemoProvince:
                 moved_on=REORGANISED_ON,
                 decision="Demo/QĐ-LĐLĐ",
             )
+        # Their employers go to the commune unions; until then they were managed by
+        # the district federation, as the 2024 figures count them (EmployerLink).
         for commune in set(communes.values()):
             wards = [ward for ward, unit in communes.items() if unit == commune]
-            Employer.objects.filter(
+            repointed = Employer.objects.filter(
                 pk__in=[
                     self.employers[id(p)].pk
                     for p in self.plans
@@ -763,7 +766,19 @@ class DemoProvince:
                     and p.unit != "zone"
                     and p.kind not in Employer.NO_UNION_KINDS
                 ]
-            ).update(managing_unit=commune)
+            )
+            EmployerLink.objects.bulk_create(
+                EmployerLink(
+                    employer_id=pk,
+                    managing_unit_id=managing,
+                    grassroots_union_id=grassroots,
+                    ends_on=REORGANISED_ON,
+                )
+                for pk, managing, grassroots in repointed.values_list(
+                    "pk", "managing_unit", "grassroots_union"
+                )
+            )
+            repointed.update(managing_unit=commune)
         services.dissolve_units(
             units=ended_parents, dissolved_on=REORGANISED_ON, decision="Demo/QĐ-LĐLĐ"
         )

@@ -694,8 +694,12 @@ class EmployerLink(models.Model):
     reorganisation = models.ForeignKey(
         Reorganisation,
         models.CASCADE,
+        null=True,
+        blank=True,
         related_name="employer_links",
         verbose_name=_("reorganisation"),
+        help_text="The operation that re-pointed the employer; empty for a past "
+        "link recorded as history (the demo province's 2025 reorganisation).",
     )
 
     class Meta:

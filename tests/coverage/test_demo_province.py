@@ -71,8 +71,9 @@ def test_2024_is_counted_under_the_district_federations_and_today_under_communes
     _today_total, today = coverage_with_children(demo, timezone.localdate())
 
     assert Counter(row.unit.kind for row in in_2024)[Kind.DISTRICT] == 13
-    communes_2024 = [row for row in in_2024 if row.unit.kind == Kind.COMMUNE]
-    assert all((row.members, row.cdcs) == (0, 0) for row in communes_2024)
+    # The commune unions founded on 01/07/2025 hold nothing in 2024: not even the
+    # employers they manage today, which their district federation managed then.
+    assert not [row for row in in_2024 if row.unit.kind == Kind.COMMUNE]
     assert Counter(row.unit.kind for row in today)[Kind.DISTRICT] == 0
     assert Counter(row.unit.kind for row in today)[Kind.COMMUNE] > 0
     assert Counter(row.unit.kind for row in in_todays_tree)[Kind.COMMUNE] > 0
@@ -81,6 +82,8 @@ def test_2024_is_counted_under_the_district_federations_and_today_under_communes
     for rows in (in_2024, in_todays_tree):
         assert sum(row.members for row in rows) == 69_991
         assert sum(row.cdcs for row in rows) == 1_511
+        assert sum(row.employers_eligible for row in rows) == 2_166
+        assert sum(row.workers for row in rows) == 80_356
 
 
 def test_the_2025_report_shows_the_move_to_the_commune_unions(demo):
