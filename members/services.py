@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from unions.models import UnionUnit
+from unions.signoff import check_open
 
 from . import rules, text
 from .models import LeaveReason, Member, Membership, StartReason, TransferRequest
@@ -65,6 +66,7 @@ def admit_member(
         raise match.refusal()
     member.full_clean(validate_unique=False)
     started_on = check_admission(member=member, unit=unit, joined_on=joined_on)
+    check_open([unit], started_on)
     _save(member)
     return _open(
         member=member,
@@ -197,6 +199,7 @@ def record_departure(
             params={"day": f"{current.started_on:%d/%m/%Y}"},
             code="left_before_start",
         )
+    check_open([current.unit], left_on)
     current.left_on = left_on
     current.leave_reason = reason
     current.leave_note = (note or "").strip()
@@ -231,6 +234,7 @@ def readmit_member(
     _refuse_under_age(member.birth_date, member.birth_year, readmitted_on)
     started_on = max(readmitted_on, unit.founded_on)
     _refuse_unit_not_taking_members(unit, started_on)
+    check_open([unit], started_on)
     return _open(
         member=member,
         unit=unit,
@@ -431,6 +435,7 @@ def _check_transfer(
             code="unit_not_founded",
         )
     _refuse_unit_not_taking_members(to_unit, day)
+    check_open([current.unit, to_unit], day)
     others = current.member.transfer_requests.pending()
     if pending is not None:
         others = others.exclude(pk=pending.pk)
@@ -565,6 +570,7 @@ def transfer_members(
             code="same_unit",
         )
     _refuse_ended_after(memberships, transferred_on)
+    check_open({m.unit_id for m in memberships} | {to_unit.pk}, transferred_on)
     _close(memberships, transferred_on, LeaveReason.TRANSFER, "", user)
     opened = [
         Membership(
@@ -596,6 +602,7 @@ def record_departures(
         )
     _refuse_future(left_on, _("The leaving date cannot be in the future."))
     _refuse_ended_after(memberships, left_on)
+    check_open({m.unit_id for m in memberships}, left_on)
     _close(memberships, left_on, reason, (note or "").strip(), user)
     return memberships
 
@@ -628,6 +635,13 @@ def reopen_memberships(*, closed: list[int], opened: list[int], user=None) -> No
             params={"name": (changed or later).member},
             code="membership_changed",
         )
+    # The undone operation's date: what it changed from then on changes back.
+    touched = [
+        *Membership.objects.filter(pk__in=opened).values_list("unit_id", "started_on"),
+        *ended.values_list("unit_id", "left_on"),
+    ]
+    if touched:
+        check_open({unit for unit, _day in touched}, min(day for _u, day in touched))
     Membership.objects.filter(pk__in=opened).delete()
     reopened = list(Membership.objects.filter(pk__in=closed))
     for membership in reopened:

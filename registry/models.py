@@ -152,6 +152,8 @@ class AccessLog(models.Model):
         EXPORT_LOG = "export_log", _("Exported the access log")
         IMPORT = "import", _("Imported a file")
         UNDO_IMPORT = "undo_import", _("Undid an import")
+        SIGN_OFF = "sign_off", _("Signed off a period's figures")
+        REOPEN_PERIOD = "reopen_period", _("Reopened a signed-off period")
 
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

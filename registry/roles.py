@@ -58,7 +58,12 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
         | _WRITE_MEMBERS
         | _SENSITIVE
         | _perms(["add", "change"], REFERENCE_MODELS)
-        | {"registry.import_data", "unions.export_coverage"}
+        | {
+            "registry.import_data",
+            "unions.export_coverage",
+            "unions.sign_off_period",
+            "unions.view_signedperiod",
+        }
     ),
 }
 ROLE_PERMISSIONS[Role.PROVINCIAL] = ROLE_PERMISSIONS[Role.UPPER_LEVEL] | {

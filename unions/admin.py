@@ -12,18 +12,24 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ExportMixin, ImportExportMixin
 
-from registry.admin import AllowListedChangeList, AllowListedFilters, ScopedModelAdmin
-from registry.edit_conflicts import RefusesStaleEditsAdmin, StaleCheckedModelForm
+from registry.admin import (
+    AllowListedChangeList,
+    AllowListedFilters,
+    ReadOnlyMixin,
+    ScopedModelAdmin,
+)
+from registry.edit_conflicts import RefusesStaleEditsAdmin
 from registry.text import clean, fold
 
 from . import resources, services
-from .admin_forms import UnionUnitForm
+from .admin_forms import CollectiveAgreementForm, EmployerForm, UnionUnitForm
 from .kinds import GRASSROOTS_KINDS
 from .models import (
     CollectiveAgreement,
     Employer,
     FormerCode,
     IndustrialZone,
+    SignedPeriod,
     Target,
     UnionUnit,
     UnitMove,
@@ -340,7 +346,7 @@ class EmployerChangeList(AllowListedChangeList):
 @admin.register(Employer)
 class EmployerAdmin(RefusesStaleEditsAdmin, ExportMixin, ScopedModelAdmin):
     resource_classes = [resources.EmployerResource]
-    form = StaleCheckedModelForm
+    form = EmployerForm
     list_display = [
         "tax_code",
         "employer_name",
@@ -432,7 +438,7 @@ class ValidTodayFilter(YesNoFilter):
 @admin.register(CollectiveAgreement)
 class CollectiveAgreementAdmin(RefusesStaleEditsAdmin, ExportMixin, ScopedModelAdmin):
     resource_classes = [resources.CollectiveAgreementResource]
-    form = StaleCheckedModelForm
+    form = CollectiveAgreementForm
     list_display = [
         "employer",
         "signed_on",
@@ -484,3 +490,24 @@ class TargetAdmin(ScopedModelAdmin):
         if db_field.name == "unit":
             kwargs["queryset"] = UnionUnit.objects.for_user(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(SignedPeriod)
+class SignedPeriodAdmin(ReadOnlyMixin, ScopedModelAdmin):
+    """Sign-offs are made and reopened from the report pages, and never deleted."""
+
+    list_display = [
+        "unit",
+        "kind",
+        "starts_on",
+        "ends_on",
+        "signed_by",
+        "signed_at",
+        "reopened_by",
+        "reopened_at",
+    ]
+    list_filter = ["kind"]
+    list_select_related = ["unit", "signed_by", "reopened_by"]
+    search_fields = ["unit__code", "unit__search_name"]
+    fields = [*list_display, "reopen_reason"]
+    ordering = ["-ends_on", "unit__path"]

@@ -5,11 +5,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from registry.edit_conflicts import LOADED, RefusesStaleEdits
+from registry.edit_conflicts import LOADED, RefusesStaleEdits, StaleCheckedModelForm
 from registry.fields import UnitCodeField
 from registry.text import clean
 
-from . import services
+from . import services, signoff
 from .models import UnionUnit
 
 
@@ -78,3 +78,34 @@ class UnionUnitForm(RefusesStaleEdits, forms.ModelForm):
             return services.create_unit(parent=parent, **details)
         changed = {name: details[name] for name in self.changed_data if name in details}
         return services.update_unit(unit=self.instance, **changed)
+
+
+class CollectiveAgreementForm(StaleCheckedModelForm):
+    """An agreement, refused when its days in force would change inside a signed-off
+    period (unions/signoff.py)."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        if not self.errors:
+            try:
+                signoff.check_agreement(self.instance)
+            except ValidationError as error:
+                self.add_error(None, error)
+
+
+class EmployerForm(StaleCheckedModelForm):
+    """An employer; a worker count dated inside a signed-off period is refused here,
+    before the admin saves it (``services.record_workforce`` refuses it too)."""
+
+    def _post_clean(self):
+        super()._post_clean()
+        employer = self.instance
+        reported = {"workers", "workers_reported_on"} & set(self.changed_data)
+        if self.errors or not reported or not employer.workers_reported_on:
+            return
+        try:
+            signoff.check_open(
+                signoff.employer_units(employer), employer.workers_reported_on
+            )
+        except ValidationError as error:
+            self.add_error(None, error)

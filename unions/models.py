@@ -14,6 +14,7 @@ from registry.models import Province, Ward
 from registry.text import clean, fold
 
 from .kinds import GRASSROOTS_KINDS, Kind
+from .periods import Period, PeriodKind, period_of
 
 
 class UnionUnitQuerySet(MP_NodeQuerySet):
@@ -811,6 +812,88 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February
         return day.replace(year=day.year + years, day=28)
+
+
+class SignedPeriodQuerySet(models.QuerySet):
+    def signed(self):
+        """Sign-offs in force: not reopened. Changes dated inside them are refused."""
+        return self.filter(reopened_at__isnull=True)
+
+    def for_user(self, user):
+        """Sign-offs of units in the user's scope."""
+        return self.filter(unit__in=UnionUnit.objects.for_user(user).values("pk"))
+
+
+class SignedPeriod(models.Model):
+    """A unit's figures for a reporting period, signed off (chốt số liệu) by an officer.
+
+    The report is kept as it was signed (its figures and its workbook's bytes), and
+    changes dated on or before ``ends_on`` that would alter it are refused while it is
+    signed (unions/signoff.py). Reopening keeps the row and its copy; signing the
+    period again makes a new row.
+    """
+
+    unit = models.ForeignKey(
+        UnionUnit,
+        models.PROTECT,
+        related_name="signed_periods",
+        verbose_name=_("unit"),
+    )
+    kind = models.CharField(_("period"), max_length=10, choices=PeriodKind)
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="+",
+        verbose_name=_("signed off by"),
+    )
+    signed_at = models.DateTimeField(_("signed off at"), default=timezone.now)
+    # The report as signed: its columns and rows (unions/coverage/signing.py) and the
+    # workbook it was printed from, served again byte for byte.
+    figures = models.JSONField(_("figures"), default=dict, editable=False)
+    workbook = models.BinaryField(_("workbook"), editable=False)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reopened by"),
+    )
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
+    reopen_reason = models.TextField(_("reason for reopening"), blank=True)
+
+    objects = SignedPeriodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-ends_on", "-signed_at"]
+        verbose_name = _("signed-off period")
+        verbose_name_plural = _("signed-off periods")
+        permissions = [("sign_off_period", _("Can sign off and reopen periods"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "kind", "starts_on"],
+                condition=Q(reopened_at__isnull=True),
+                name="one_signoff_a_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="signed_period_ends_after_it_starts",
+            ),
+        ]
+        indexes = [models.Index(fields=["unit", "ends_on"], name="signed_period_end")]
+
+    def __str__(self):
+        return f"{self.unit.code} {self.period.label}"
+
+    @property
+    def period(self) -> Period:
+        return period_of(self.kind, self.starts_on)
+
+    @property
+    def is_signed(self) -> bool:
+        return self.reopened_at is None
 
 
 # Coverage targets and the membership tally live with the coverage code.

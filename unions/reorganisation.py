@@ -2,9 +2,9 @@
 
 Each operation is one transaction (all or nothing) and:
 - starts with ``check_operation``: a decision number, a date neither in the future nor
-  before a later operation on the same units, units in the user's scope and a role
-  that may reorganise. A further rule on every operation (a signed-off period) goes
-  there, and only there;
+  before a later operation on the same units nor inside a signed-off period of the
+  units (unions/signoff.py), units in the user's scope and a role that may
+  reorganise. A further rule on every operation goes there, and only there;
 - records a ``Reorganisation`` carrying its decision number and date, the units it
   touched, a ``summary`` of what it did (the rows its preview and its result show)
   and ``restore``: what undoing it puts back;
@@ -42,6 +42,7 @@ from .models import (
     UnionUnit,
     UnitMove,
 )
+from .signoff import check_open
 
 PERMISSION = "unions.reorganise_unionunit"
 Kind = Reorganisation.Kind
@@ -73,8 +74,8 @@ def check_operation(
     *, user, units: list[UnionUnit], effective_on: date, decision: str
 ) -> str:
     """Refuse an operation the user may not make, with no decision number, dated in
-    the future or before a later operation on the same units; returns the decision
-    number, trimmed."""
+    the future, inside a signed-off period of the units (unions/signoff.py) or before
+    a later operation on the same units; returns the decision number, trimmed."""
     if user is not None and not user.has_perm(PERMISSION):
         raise ValidationError(
             _(
@@ -91,6 +92,7 @@ def check_operation(
     _check_date(effective_on)
     if user is not None:
         _check_scope(user, units)
+    check_open(units, effective_on)
     later = (
         Reorganisation.objects.filter(
             units__in=[unit.pk for unit in units],
@@ -744,6 +746,7 @@ def check_undo(record: Reorganisation, user) -> None:
                 code="not_allowed",
             )
         _check_scope(user, list(record.units.all()))
+    check_open(record.units.all(), record.effective_on)
     later = (
         Reorganisation.objects.filter(
             units__in=record.units.all(), pk__gt=record.pk, undone_at__isnull=True

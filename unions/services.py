@@ -25,6 +25,7 @@ from .models import (
     UnitMove,
     WorkforceReport,
 )
+from .signoff import OpenPeriods, check_open, employer_units
 
 
 def _check_place(*, kind: str, parent: UnionUnit | None) -> None:
@@ -75,6 +76,7 @@ def create_unit(
     unit.set_derived_fields()
     unit.full_clean(exclude=["path", "depth", "numchild"])
     _refuse_former_code(unit.code)
+    check_open([parent], founded_on)
     if parent is None:
         return UnionUnit.objects.add_root(instance=unit)
     return UnionUnit.objects.add_child(parent, instance=unit)
@@ -112,6 +114,8 @@ def create_units(*, parent: UnionUnit, units: list[UnionUnit]) -> list[UnionUnit
             _("These codes are already used: %(codes)s.")
             % {"codes": ", ".join(sorted(taken))}
         )
+    if units:
+        check_open([parent], min(unit.founded_on for unit in units))
     last = UnionUnit.objects.get_last_child(parent)
     first_step = paths.step_number(last.path) + 1 if last else 1
     for number, unit in enumerate(units, start=first_step):
@@ -122,6 +126,18 @@ def create_units(*, parent: UnionUnit, units: list[UnionUnit]) -> list[UnionUnit
     # As treebeard's add_child does: the caller's parent knows it has children now.
     target.numchild = parent.numchild + len(units)
     return units
+
+
+def _first_day_changed(before: UnionUnit, after: UnionUnit) -> date | None:
+    """The first day whose figures a change of a unit's dates or kind alters."""
+    days = []
+    if before.founded_on != after.founded_on:
+        days += [before.founded_on, after.founded_on]
+    if before.dissolved_on != after.dissolved_on:
+        days += [day for day in (before.dissolved_on, after.dissolved_on) if day]
+    if (before.kind in GRASSROOTS_KINDS) != (after.kind in GRASSROOTS_KINDS):
+        days.append(min(before.founded_on, after.founded_on))  # counted as CĐCS or not
+    return min(days, default=None)
 
 
 def _refuse_former_code(code: str) -> None:
@@ -145,8 +161,11 @@ def _refuse_former_code(code: str) -> None:
 @transaction.atomic
 def update_unit(*, unit: UnionUnit, **fields) -> UnionUnit:
     """Change a unit's own details (not its place in the tree: see ``move_unit``)."""
+    before = UnionUnit.objects.get(pk=unit.pk)
     for name, value in fields.items():
         setattr(unit, name, value)
+    if day := _first_day_changed(before, unit):
+        check_open([unit], day)
     if "kind" in fields:
         parent = UnionUnit.objects.get_parent(unit)
         _check_place(kind=unit.kind, parent=parent)
@@ -252,6 +271,8 @@ def move_many(
     old_parents = UnionUnit.objects.in_bulk(
         {unit.path[:-step] for unit, _ in moves}, field_name="path"
     )
+    # No later move: from ``moved_on`` on, each unit was under today's parent.
+    check_open([*old_parents.values(), *(parent for _, parent in moves)], moved_on)
     records = [
         UnitMove(
             unit=unit,
@@ -336,6 +357,12 @@ def undo_moves(*, moves: list[UnitMove]) -> None:
                 _("%(unit)s is no longer under %(parent)s: this move cannot be undone.")
                 % {"unit": unit, "parent": move.to_parent}
             )
+    signed = OpenPeriods(
+        {m.from_parent_id for m in moves} | {m.to_parent_id for m in moves},
+        since=min(move.moved_on for move in moves),
+    )
+    for move in moves:
+        signed.check([move.from_parent_id, move.to_parent_id], move.moved_on)
     paths.relocate([(by_pk[m.unit_id], m.from_parent, m.from_path) for m in moves])
     ancestry.rewrite(
         subtree,
@@ -385,8 +412,10 @@ def check_move_date(moved_on: date) -> date:
 
 def check_move(*, unit: UnionUnit, new_parent: UnionUnit, moved_on: date) -> None:
     """Refuse one move the tree's rules forbid (``move_many``'s checks of a single
-    unit): the rows of a mapping file are checked one by one with it."""
+    unit, and a signed-off period): the rows of a mapping file are checked one by one
+    with it."""
     _check_move(unit, new_parent, moved_on)
+    check_open([unit, new_parent], moved_on)
 
 
 def _check_move(unit: UnionUnit, new_parent: UnionUnit, moved_on: date) -> None:
@@ -472,6 +501,7 @@ def dissolve_unit(*, unit: UnionUnit, dissolved_on: date, decision: str) -> Unio
     which hands over what the unit held and can undo it."""
     decision = require_decision(decision)
     _check_dissolution(unit, dissolved_on, ending=[unit.pk])
+    check_open([unit], min(filter(None, [dissolved_on, unit.dissolved_on])))
     unit.dissolved_on = dissolved_on
     unit.decision = decision
     unit.save(update_fields=["dissolved_on", "decision", "search_name", "name", "code"])
@@ -488,6 +518,7 @@ def dissolve_units(
     ending = UnionUnit.objects.select_for_update().in_bulk([u.pk for u in units])
     for unit in ending.values():
         _check_dissolution(unit, dissolved_on, ending=list(ending))
+    check_open(ending, dissolved_on)
     UnionUnit.objects.filter(pk__in=ending).update(
         dissolved_on=dissolved_on, decision=decision
     )
@@ -528,6 +559,9 @@ def record_workforce(
     """Record a worker count; the latest report is also the employer's current count."""
     if workers < 0:
         raise ValidationError(_("A worker count cannot be negative."))
+    known = employer.workforce_reports.filter(reported_on=reported_on).first()
+    if known is None or known.workers != workers:
+        check_open(employer_units(employer), reported_on)
     WorkforceReport.objects.update_or_create(
         employer=employer, reported_on=reported_on, defaults={"workers": workers}
     )

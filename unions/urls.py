@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_dashboard
+from . import views, views_dashboard, views_signoff
 
 app_name = "unions"
 urlpatterns = [
@@ -28,6 +28,27 @@ urlpatterns = [
         "dashboard/report.xlsx",
         views_dashboard.report_export,
         name="dashboard_report_export",
+    ),
+    path("dashboard/report/sign-off/", views_dashboard.sign_off, name="sign_off"),
+    path(
+        "signed-periods/<int:pk>/",
+        views_signoff.signed_period,
+        name="signed_period",
+    ),
+    path(
+        "signed-periods/<int:pk>/workbook.xlsx",
+        views_signoff.signed_period_workbook,
+        name="signed_period_workbook",
+    ),
+    path(
+        "signed-periods/<int:pk>/reopen/",
+        views_signoff.signed_period_reopen,
+        name="signed_period_reopen",
+    ),
+    path(
+        "<str:code>/signed-periods/",
+        views_signoff.signed_periods,
+        name="signed_periods",
     ),
     path("<str:code>/", views.unit_detail, name="unit_detail"),
     path("employers/<str:tax_code>/", views.employer_detail, name="employer_detail"),

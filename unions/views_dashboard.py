@@ -3,26 +3,32 @@
 from html import escape
 from itertools import groupby
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from registry.audit import log_access
 from registry.models import AccessLog, Ward
 from registry.writing import xlsx_bytes
 
-from .coverage import figures
+from .coverage import figures, signing
 from .coverage.renewal_list import RenewalList
 from .coverage.report import period_report
 from .coverage.white_spot_list import WhiteSpotList
 from .coverage.workbook import columns, report_workbook, structure_note
 from .forms_dashboard import ReportForm, UnitForm, WhiteSpotForm
+from .forms_signoff import SignOffForm, ended_periods, period_value
 from .kinds import GRASSROOTS_KINDS
 from .models import Employer, UnionUnit
+from .signoff import may_sign_off
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The children table's figure columns: (figure, heading, shown on a phone).
@@ -212,8 +218,51 @@ def report(request):
             (row, [value(row) for _group, _heading, value in columns(result)])
             for row in [*result.rows, result.total]
         ],
+        "sign_off_form": sign_off_form(request.user, result),
     }
     return render(request, "unions/dashboard_report.html", context)
+
+
+def sign_off_form(user, result):
+    """The form signing off the report's unit, the report's own period chosen when it
+    is one; None for a user who may not sign it off."""
+    if not may_sign_off(user, result.unit):
+        return None
+    shown = (result.starts_on, result.ends_on)
+    same = [p for p in ended_periods() if (p.starts_on, p.ends_on) == shown]
+    return SignOffForm(initial={"period": period_value(same[0]) if same else None})
+
+
+@login_required
+@permission_required("unions.sign_off_period", raise_exception=True)
+@require_POST
+def sign_off(request):
+    """Sign off an ended period of a unit in scope; a refusal goes back to the report."""
+    scope = UnionUnit.objects.for_user(request.user)
+    unit = get_object_or_404(scope, code=request.POST.get("unit", ""))
+    form = SignOffForm(request.POST)
+    back = f"{reverse('unions:dashboard_report')}?unit={unit.code}"
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("period", [])))
+        return redirect(back)
+    chosen = form.cleaned_data["period"]
+    back += f"&starts_on={chosen.starts_on:%d/%m/%Y}&ends_on={chosen.ends_on:%d/%m/%Y}"
+    try:
+        signed = signing.sign_off(
+            unit=unit,
+            period=chosen,
+            user=request.user,
+            ip_address=request.META.get("REMOTE_ADDR") or None,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(back)
+    messages.success(
+        request,
+        _("The figures of %(period)s of %(unit)s are signed off.")
+        % {"period": chosen.label, "unit": unit.name},
+    )
+    return redirect("unions:signed_period", pk=signed.pk)
 
 
 @login_required

@@ -23,6 +23,7 @@ from members.services import ELSEWHERE, check_joining
 from registry import bulk
 from unions.coverage.triggers import tally_later
 from unions.models import UnionUnit
+from unions.signoff import OpenPeriods
 
 from . import member_rows, values
 from .background_writer import BackgroundWriter
@@ -156,6 +157,7 @@ class MemberImporter(Importer):
         cccds = member_rows.cccds(table.cells("cccd"), table.cccd_memo)
         codes = set(member_rows.converted(values.code, table.cells("unit_code")))
         self._units = self._units_for(codes)
+        self._signed = OpenPeriods(self._units.values())
         self._current = self._current_memberships(set(cccds) - {""})
         self._former = self._former_members(set(cccds) - {""} - set(self._current))
         self._unkeyed = self._memberships_without_cccd() if "" in cccds else {}
@@ -311,6 +313,9 @@ class MemberImporter(Importer):
                 started_on = self._admitted_today(v, unit)
         except ValidationError as error:
             refuse(row, "full_name", error)
+            return
+        if signed := self._signed.refusal(unit, started_on):
+            refuse(row, "joined_on", signed)
             return
         plan.create.append((v, unit.pk, started_on, self.derived(v["full_name"])))
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from members import reorganisation as with_members
 from members.models import Membership
 from registry.text import fold
-from unions import reorganisation, services
+from unions import reorganisation, services, signoff
 from unions.models import CollectiveAgreement, Employer, IndustrialZone, UnionUnit
 
 from .planning import Importer, Plan, Progress, refuse
@@ -326,5 +326,6 @@ class AgreementImporter(ReferenceImporter):
         if not _changed(agreement, values) and existing is not None:
             return "unchanged"
         agreement.full_clean()
+        signoff.check_agreement(agreement)
         agreement.save()
         return "created" if existing is None else "updated"

@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from members.models import LeaveReason, Member, Membership, StartReason, TransferRequest
 from registry import bulk
 from registry.models import AccessLog, ImportJob
+from unions.signoff import OpenPeriods
 
 from .import_members import MEMBERSHIP_FIELDS
 from .member_checks import MEMBER_FIELDS
@@ -260,7 +261,27 @@ def _refusals(plan: UndoPlan) -> list[str]:
             % {"count": len(edited), "names": _names(plan, edited)}
         )
     refusals += _missing_history(plan)
+    refusals += _signed_since(plan)
     return refusals
+
+
+def _signed_since(plan: UndoPlan) -> list[str]:
+    """Memberships the job opened inside a period signed off since: removing them would
+    change its signed figures (unions/signoff.py)."""
+    opened = set()
+    for part in chunks(sorted(plan.memberships.created)):
+        opened.update(
+            Membership.objects.filter(pk__in=part).values_list("unit_id", "started_on")
+        )
+    if not opened:
+        return []
+    signed = OpenPeriods(
+        {unit for unit, _day in opened}, since=min(d for _u, d in opened)
+    )
+    for unit, day in sorted(opened, key=lambda pair: pair[1]):
+        if refusal := signed.refusal(unit, day):
+            return refusal.messages
+    return []
 
 
 def _moves_since(plan: UndoPlan, created: set[int]) -> tuple[set[int], set[int]]:

@@ -56,6 +56,8 @@ MATRIX = {
     ("Open the record of a member who moved away", "page"): "all no no no no",
     ("Open the record of a member who moved away", "admin"): "all no no no no",
     ("Move or dissolve a unit", "admin"): "all scope no no no",
+    ("Sign off a period's figures", "page"): "all scope scope no no",
+    ("Reopen a signed-off period", "page"): "all scope scope no no",
     ("Read the access log", "admin"): "all scope no no no",
     ("Search the access log by member", "admin"): "all no no no no",
     ("Export the access log", "admin"): "all no no no no",
@@ -409,6 +411,33 @@ def unit_move(client, world, role, inside):
     return by_status(client.get(url, follow=True))  # to the reorganisation form
 
 
+def sign_off(client, world, role, inside):
+    unit = target_unit(world, role, inside)
+    data = {"unit": unit.code, "period": "quarter-2025-1"}
+    response = client.post(reverse("unions:sign_off"), data)
+    if response.status_code in (403, 404):
+        return by_status(response)
+    return "allowed" if "signed-periods" in response.url else "refused"
+
+
+def reopen_period(client, world, role, inside):
+    from unions.models import SignedPeriod
+
+    signed = SignedPeriod.objects.create(
+        unit=target_unit(world, role, inside),
+        kind="quarter",
+        starts_on=date(2025, 1, 1),
+        ends_on=date(2025, 3, 31),
+        signed_by=world.users["author"],
+        workbook=b"",
+    )
+    url = reverse("unions:signed_period_reopen", args=[signed.pk])
+    response = client.post(url, {"reason": "Sót hồ sơ"})
+    if response.status_code == 302:
+        return "allowed"
+    return "refused" if response.status_code == 400 else by_status(response)
+
+
 def access_log(client, world, role, inside):
     from django.test import RequestFactory
 
@@ -568,6 +597,8 @@ PROBES = {
     ("Open the record of a member who moved away", "page"): moved_away_record("page"),
     ("Open the record of a member who moved away", "admin"): moved_away_record("admin"),
     ("Move or dissolve a unit", "admin"): unit_move,
+    ("Sign off a period's figures", "page"): sign_off,
+    ("Reopen a signed-off period", "page"): reopen_period,
     ("Read the access log", "admin"): access_log,
     ("Search the access log by member", "admin"): access_log_member_search,
     ("Export the access log", "admin"): access_log_export,
