@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -445,6 +446,16 @@ class EmployerQuerySet(models.QuerySet):
                 day,
                 Q(union_active_on(day), grassroots_union__path__startswith=unit.path)
                 | Q(no_union_on(day), managing_unit__path__startswith=unit.path),
+            )
+        )
+
+    def with_managing_unit_on(self, day):
+        """Annotate ``managing_unit_name_on``: the name of the unit that managed it on
+        ``day`` (an earlier link's, else today's)."""
+        earlier = _links_on(day).order_by().values("managing_unit__name")[:1]
+        return self.annotate(
+            managing_unit_name_on=Coalesce(
+                models.Subquery(earlier), models.F("managing_unit__name")
             )
         )
 

@@ -118,7 +118,7 @@ def white_spots_export(request):
             str(employer.industrial_zone or ""),
             str(employer.ward or ""),
             employer.address,
-            employer.managing_unit.name,
+            employer.managing_unit_name_on,
         ]
         for number, employer in enumerate(employers.iterator(chunk_size=2000), 1)
     )

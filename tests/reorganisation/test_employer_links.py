@@ -16,6 +16,7 @@ from tests.factories import EmployerFactory
 from unions import reorganisation
 from unions.coverage import spells
 from unions.coverage.figures import Structure, coverage_with_children, white_spots
+from unions.coverage.white_spot_list import WhiteSpotList
 from unions.models import EmployerLink
 
 from .conftest import JULY_2025
@@ -64,6 +65,14 @@ def test_a_merge_keeps_the_past_of_the_employers_it_re_points(tree, admin):
     assert restated["LDLD-A"][0] == march_before["LDLD-A"][0]
     assert restated["CD-XA-A"][0][2][:2] == [2, 2]
     assert list(white_spots(tree["LDLD-A1"], MARCH_2024)) == [white_spot]
+    # Both the list and its export name the unit that managed it on the day.
+    a1_name, commune_name = tree["LDLD-A1"].name, tree["CD-XA-A"].name
+    listed = WhiteSpotList(tree["LDLD-A1"], MARCH_2024)[:10]
+    assert [e.managing_unit_name_on for e in listed] == [a1_name]
+    exported = white_spots(tree["LDLD-A1"], MARCH_2024)
+    assert [e.managing_unit_name_on for e in exported] == [a1_name]
+    listed = WhiteSpotList(tree["CD-XA-A"], date.today())[:10]
+    assert [e.managing_unit_name_on for e in listed] == [commune_name]
     assert not white_spots(tree["CD-XA-A"], MARCH_2024).exists()
     today = date.today()
     assert list(white_spots(tree["CD-XA-A"], today)) == [white_spot]

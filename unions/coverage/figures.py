@@ -225,7 +225,8 @@ def white_spots(unit: UnionUnit, day: date, structure: str = Structure.HISTORICA
     return (
         eligible_employers(unit, day, structure)
         .filter(has_union=False)
-        .select_related("industrial_zone", "ward", "managing_unit")
+        .with_managing_unit_on(day)
+        .select_related("industrial_zone", "ward")
         .order_by("-workers_on", "name", "pk")
     )
 

@@ -74,12 +74,16 @@ class WhiteSpotList(SpellList):
                     for name, value in filters.items()
                 },
             )
-            .select_related(
-                "employer__industrial_zone", "employer__ward", "employer__managing_unit"
-            )
+            .select_related("employer__industrial_zone", "employer__ward", "place")
             .order_by("-workers", "employer__name", "employer_id")
         )
         super().__init__(unit, day, spells, structure)
+
+    def employer_of(self, spell):
+        employer = super().employer_of(spell)
+        # Without an active CĐCS the spell is placed at the unit managing it then.
+        employer.managing_unit_name_on = spell.place.name
+        return employer
 
     def count(self) -> int:
         if self.filters:
