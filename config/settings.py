@@ -237,7 +237,8 @@ CCCD_LOOKUPS_PER_HOUR = env.int("CCCD_LOOKUPS_PER_HOUR", default=60)
 # Employers smaller than this are not counted as able to form a union.
 ELIGIBLE_MIN_WORKERS = env.int("ELIGIBLE_MIN_WORKERS", default=5)
 # Unions in state administrative agencies, the armed forces and fully state-funded
-# public units were dissolved on this date (Công văn 4173/TLĐ-ToC, DOMAIN.md §1.2).
+# public units were dissolved on this date (Công văn 4173/TLĐ-ToC; docs/domain.md,
+# "Types (loại hình) and which may have a union").
 STATE_SECTOR_UNIONS_ENDED_ON = date(2025, 6, 15)
 
 # --- Uploads and background jobs ------------------------------------------------------

@@ -1,6 +1,7 @@
 """Demo members for `seed_demo`: realistic people, memberships and their history.
 
-The published figure for the demo province is 69,991 members on 31/03/2024 (DOMAIN.md §5).
+The published figure for the demo province is 69,991 members on 31/03/2024
+(docs/domain.md, "The published figures it reproduces").
 Each CĐCS active on that date gets a share proportional to its employers' workers, never
 more than its workers. Around them: people who left before that date, people who
 transferred in from another CĐCS, and departures after it, so every past date has its

@@ -23,7 +23,8 @@ from .models import LeaveReason, Member, Membership, StartReason, TransferReques
 
 MINIMUM_AGE = rules.MINIMUM_AGE
 # Someone who left of their own will, or was removed or expelled, may be readmitted
-# three months later at the earliest (Hướng dẫn 38/HD-TLĐ 2024 §3.1, DOMAIN.md §2).
+# three months later at the earliest (Hướng dẫn 38/HD-TLĐ 2024 §3.1; docs/domain.md,
+# "Readmission after leaving").
 READMISSION_WAIT_MONTHS = 3
 WAIT_BEFORE_READMISSION = {
     LeaveReason.VOLUNTARY,

@@ -101,7 +101,10 @@ SORT_KEY_LENGTH = 2 * 3 * (50 + 50 + 80 + 3)
 
 @dataclass(frozen=True)
 class CccdInfo:
-    """What the first six digits of a 12-digit CCCD say (DOMAIN.md §6)."""
+    """What the first six digits of a 12-digit CCCD say.
+
+    docs/domain.md, "The citizen ID (CCCD) number".
+    """
 
     place_code: int
     gender: str  # "M" or "F", as Member.gender

@@ -1,8 +1,9 @@
 """Provinces and wards from the pinned vietnam-provinces package, never typed by hand.
 
-Codes are reused between the package's releases (DOMAIN.md §7: code 226 was Kim Liên and
-is now Văn Miếu – Quốc Tử Giám), so every row keeps the name it had and the data version it
-came from, and a reload says which codes changed name.
+Codes are reused between the package's releases (docs/domain.md, "Administrative
+divisions (vietnam-provinces)": code 226 was Kim Liên and is now Văn Miếu – Quốc Tử
+Giám), so every row keeps the name it had and the data version it came from, and a
+reload says which codes changed name.
 """
 
 from dataclasses import dataclass, field

@@ -1,4 +1,8 @@
-"""Vietnamese identifiers (DOMAIN.md §6): validators that explain what is wrong."""
+"""Vietnamese identifiers: validators that explain what is wrong.
+
+The formats: docs/domain.md, "Tax codes", "The citizen ID (CCCD) number" and "Mobile
+phone numbers".
+"""
 
 import re
 

@@ -10,7 +10,7 @@ from unions.models import CollectiveAgreement, Employer, IndustrialZone, UnionUn
 
 
 def valid_tax_code(n: int) -> str:
-    """The n-th tax code with a correct check digit (DOMAIN.md §6)."""
+    """The n-th tax code with a correct check digit (docs/domain.md, "Tax codes")."""
     from registry.identifiers import tax_code_check_digit
 
     sequence = 100_000_000 + n

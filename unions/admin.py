@@ -36,7 +36,8 @@ from .models import (
     WorkforceReport,
 )
 
-# What a tax-code search looks like: digits, maybe the branch dash (DOMAIN.md §6).
+# What a tax-code search looks like: digits, maybe the branch dash (docs/domain.md,
+# "Tax codes").
 _TAX_CODE_START = re.compile(r"^\d{3,10}(-\d{0,3})?$")
 # Sorts after every longer path that starts with a given one (treebeard paths use 0-9A-Z).
 _PATH_END = "Z" * UnionUnit._meta.get_field("path").max_length

@@ -1,10 +1,11 @@
 """The demo province: a realistic tree, employers and agreements for `seed_demo`.
 
 Its figures on 31/03/2024 equal what Hà Tĩnh's federation published for that date
-(DOMAIN.md §5): 80,356 workers in 2,166 eligible employers; 1,511 CĐCS; 378 of the 402
-unionised enterprises with a collective agreement in force. After that date the province
-lives through the 2025 reorganisation: state-sector CĐCS dissolved on 15/06/2025, district
-federations and local sector unions ended, CĐCS moved under the new commune unions.
+(docs/domain.md, "The published figures it reproduces"): 80,356 workers in 2,166
+eligible employers; 1,511 CĐCS; 378 of the 402 unionised enterprises with a collective
+agreement in force. After that date the province lives through the 2025 reorganisation:
+state-sector CĐCS dissolved on 15/06/2025, district federations and local sector unions
+ended, CĐCS moved under the new commune unions.
 """
 
 import random
@@ -715,7 +716,8 @@ class DemoProvince:
         # 01/07/2025: commune unions replace district federations and local sector unions.
         communes, number = {}, 0
         for _, wards in DISTRICTS:
-            # One commune union also serves up to three neighbouring communes (DOMAIN.md §1.2).
+            # A commune union also serves neighbouring communes too small for their own
+            # (docs/domain.md, "Reorganisation (sắp xếp tổ chức)"); here, up to three.
             for i in range(0, len(wards), 4):
                 group, number = wards[i : i + 4], number + 1
                 ward = self.wards.get(group[0])

@@ -1,4 +1,8 @@
-"""Unit kinds of the Statute (DOMAIN.md §0): labels, levels, which kind may sit under which."""
+"""Unit kinds of the Statute: labels, levels, which kind may sit under which.
+
+The facts: docs/domain.md, "Unit kinds and how people write them" and "Which unit may
+sit under which".
+"""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -120,8 +124,9 @@ def may_hold(parent_kind: str | None, child_kind: str) -> bool:
     return parent_kind in ALLOWED_PARENTS[child_kind]
 
 
-# How people write employer types (Loại hình, DOMAIN.md §0), as Employer.Kind values;
-# matched after fold() like the unit kinds.
+# How people write employer types (Loại hình; docs/domain.md, "Types (loại hình) and
+# which may have a union"), as Employer.Kind values; matched after fold() like the unit
+# kinds.
 EMPLOYER_ALIASES: dict[str, list[str]] = {
     "state": [
         "Doanh nghiệp nhà nước",

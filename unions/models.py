@@ -495,7 +495,10 @@ class EmployerQuerySet(models.QuerySet):
         return self.filter(kind__in=Employer.ENTERPRISE_KINDS)
 
     def may_have_union_on(self, day):
-        """Employers whose type may still have a union on ``day`` (DOMAIN.md §1.2)."""
+        """Employers whose type may still have a union on ``day``.
+
+        docs/domain.md, "Types (loại hình) and which may have a union".
+        """
         if day >= settings.STATE_SECTOR_UNIONS_ENDED_ON:
             return self.exclude(kind__in=Employer.NO_UNION_KINDS)
         return self

@@ -1,4 +1,7 @@
-"""Tax codes (DOMAIN.md §6): 10 digits with a check digit, or 10 + "-" + 3 for a branch."""
+"""Tax codes: 10 digits with a check digit, or 10 + "-" + 3 for a branch.
+
+docs/domain.md, "Tax codes".
+"""
 
 import pytest
 from django.core.exceptions import ValidationError

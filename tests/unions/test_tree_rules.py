@@ -1,4 +1,7 @@
-"""Which kind of unit may sit under which (DOMAIN.md §0), through unions.services."""
+"""Which kind of unit may sit under which, through unions.services.
+
+docs/domain.md, "Which unit may sit under which".
+"""
 
 from datetime import date
 
