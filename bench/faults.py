@@ -7,7 +7,7 @@
 Against a fresh, migrated database and real ``manage.py db_worker`` processes:
 1. a worker is killed (SIGKILL) while it writes an import: no row of the file may be in
    the register; once the worker's lease has run out, the next job any worker starts
-   marks the import failed, and trying it again from the kept file (what the job page's
+   marks the import failed (and the queue's record of its task), and trying it again from the kept file (what the job page's
    button does) imports every row once;
 2. hostile uploads (one cell at XFD1048576, a zip bomb, a truncated workbook, random
    bytes, a CSV line past the field limit): each is refused at the upload or fails its
@@ -122,6 +122,7 @@ class Faults:
             "workers_killed": len(killed),
             "rows_half_written": sum(k["rows_after_kill"] for k in killed),
             "retries_complete": sum(k["retry_complete"] for k in killed),
+            "tasks_left_running": sum(k["tasks_left_running"] for k in killed),
             "hostile_files": len(hostile),
             "hostile_refused_at_upload": sum(h == "upload" for h in hostile.values()),
             "hostile_failed_own_job": sum(h == "job" for h in hostile.values()),
@@ -284,6 +285,11 @@ class Faults:
             and job.outcome == {"reason": "worker_stopped"},
             f"the next job marked the killed one failed ({job.status}, {job.outcome})",
         )
+        left_running = self.tasks_left_running(job)
+        self.check(
+            not left_running,
+            f"the queue's record of the killed task is failed ({left_running} running)",
+        )
         services.retry_import(job=job)  # the job page's button
         job = self.imported(job)
         written = Member.objects.count() - before
@@ -291,7 +297,23 @@ class Faults:
             job.status == ImportJob.Status.DONE and written == rows,
             f"retried from the kept file: {job.status}, {written} of {rows} rows",
         )
-        return {"rows_after_kill": after_kill, "retry_complete": complete}
+        return {
+            "rows_after_kill": after_kill,
+            "retry_complete": complete,
+            "tasks_left_running": left_running,
+        }
+
+    def tasks_left_running(self, job) -> int:
+        """The queue's records of the import of ``job`` still said to be running."""
+        from django_tasks.base import TaskResultStatus
+        from django_tasks_db.models import DBTaskResult
+
+        from registry.spreadsheets.tasks import import_file
+
+        running = DBTaskResult.objects.filter(
+            status=TaskResultStatus.RUNNING, task_path=import_file.module_path
+        )
+        return sum(task.args_kwargs["args"] == [job.pk] for task in running)
 
     def is_writing(self, job) -> bool:
         """The import has begun writing: on PostgreSQL its progress shows; SQLite's

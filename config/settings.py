@@ -259,3 +259,8 @@ IMPORT_READ_SECONDS = env.int("IMPORT_READ_SECONDS", default=300)
 IMPORT_JOB_LEASE_SECONDS = env.int("IMPORT_JOB_LEASE_SECONDS", default=120)
 # Uploaded files (and their error reports) are deleted this many days after the upload.
 IMPORT_FILE_RETENTION_DAYS = env.int("IMPORT_FILE_RETENTION_DAYS", default=30)
+# Files written by background exports are deleted this many days after the export.
+EXPORT_FILE_RETENTION_DAYS = env.int("EXPORT_FILE_RETENTION_DAYS", default=30)
+# A background task without a job lease (an export, a refresh of the figures) still
+# "running" this long after it started is taken for the task of a worker that died.
+TASK_RUN_LIMIT_SECONDS = env.int("TASK_RUN_LIMIT_SECONDS", default=6 * 60 * 60)

@@ -367,6 +367,8 @@ class ExportJob(models.Model):
     total = models.PositiveIntegerField(default=0)
     is_finished = models.BooleanField(default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The file is deleted after EXPORT_FILE_RETENTION_DAYS; the row stays, saying when.
+    file_deleted_at = models.DateTimeField(_("file deleted at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -379,3 +381,11 @@ class ExportJob(models.Model):
     @property
     def percent(self):
         return int(100 * self.rows / self.total) if self.total else 0
+
+    @property
+    def file_deleted_on(self):
+        """The day the exported file is deleted (or was)."""
+        if self.file_deleted_at:
+            return timezone.localdate(self.file_deleted_at)
+        days = timedelta(days=settings.EXPORT_FILE_RETENTION_DAYS)
+        return timezone.localdate(self.created_at + days)

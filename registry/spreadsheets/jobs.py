@@ -28,10 +28,13 @@ PREVIEW_PROBLEMS = 2000  # more than anyone reads; the error report has them all
 
 
 def before_each_job() -> None:
-    """What any worker does before a job: fail the jobs of workers that died, and
-    delete the files kept past their time (cheap when there is nothing to do)."""
+    """What any worker does before a job: fail the jobs and tasks of workers that
+    died, and delete the files kept past their time (cheap when there is nothing to
+    do)."""
     leases.fail_abandoned_jobs()
+    leases.fail_abandoned_tasks()
     retention.delete_old_files()
+    retention.delete_old_exports()
 
 
 def run_check_job(job_id: int, check: int) -> None:
@@ -155,7 +158,9 @@ def run_import_job(job_id: int) -> ImportJob:
 def _run_import_job(job_id: int) -> ImportJob:
     before_each_job()
     # Claimed by one worker only: a job queued twice, or already run, is left alone.
-    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
+    claimed = ImportJob.objects.filter(
+        pk=job_id, status=ImportJob.Status.QUEUED
+    ).update(
         status=ImportJob.Status.RUNNING,
         attempts=F("attempts") + 1,
         lease_until=timezone.now() + leases.lease_length(),
@@ -251,6 +256,7 @@ def report_progress(queryset, **values) -> None:
 
 
 def run_export_job(job_id: int) -> ExportJob:
+    before_each_job()
     job = ExportJob.objects.select_related("user", "unit").get(pk=job_id)
     headers, rows = export_rows(job.kind, unit=job.unit, user=job.user, day=job.as_of)
 

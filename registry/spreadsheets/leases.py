@@ -8,6 +8,12 @@ and the next job any worker starts, or ``manage.py sweep_jobs``, marks the job f
 its page says so and offers to run it again. The import's rows are written in one
 transaction, so a killed worker left none of them behind.
 
+The queue's own record of each task (django-tasks-db's DBTaskResult) says "running"
+from the moment a worker claims it; a killed worker never says more. A task that runs
+under a job's lease (checking or importing a file) is failed once it has run longer
+than a lease and its job holds no lease; any other task (an export, a refresh of the
+figures) once it has run longer than TASK_RUN_LIMIT_SECONDS.
+
 On SQLite an import that is writing holds the database's only write lock, so the
 lease cannot be renewed while it writes: the lease must outlast the longest write
 there (PostgreSQL renews it from another connection meanwhile).
@@ -20,10 +26,23 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import DatabaseError, connections
 from django.utils import timezone
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from registry.models import ImportJob
 
 WORKER_STOPPED = "worker_stopped"  # the reason a job failed, for its page
+
+# The tasks of tasks.py that run under their job's lease, as the queue names them;
+# their first argument is the job's id.
+LEASED_TASKS = (
+    "registry.spreadsheets.tasks.check_file",
+    "registry.spreadsheets.tasks.import_file",
+)
+
+
+class WorkerStopped(Exception):
+    """Why a task of a worker that died is failed (the queue records the class)."""
 
 
 def lease_length() -> timedelta:
@@ -81,3 +100,32 @@ def fail_abandoned_jobs() -> int:
             preview=stopped, lease_until=None
         )
     return failed
+
+
+def fail_abandoned_tasks() -> int:
+    """Mark failed the queue's tasks still "running" in a worker that died; how many."""
+    now = timezone.now()
+    running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING)
+    leased = running.filter(
+        task_path__in=LEASED_TASKS, started_at__lt=now - lease_length()
+    )
+    held = set(
+        ImportJob.objects.filter(lease_until__gte=now).values_list("pk", flat=True)
+    )
+    dead = [
+        task.pk
+        for task in leased.only("pk", "args_kwargs")
+        if (task.args_kwargs.get("args") or [None])[0] not in held
+    ]
+    limit = timedelta(seconds=settings.TASK_RUN_LIMIT_SECONDS)
+    unleased = running.exclude(task_path__in=LEASED_TASKS)
+    dead += unleased.filter(started_at__lt=now - limit).values_list("pk", flat=True)
+    return running.filter(pk__in=dead).update(
+        status=TaskResultStatus.FAILED,
+        finished_at=now,
+        exception_class_path=f"{__name__}.{WorkerStopped.__name__}",
+        traceback=(
+            "The worker running this task stopped (killed, or its machine restarted): "
+            "its lease ran out, or the task ran past TASK_RUN_LIMIT_SECONDS."
+        ),
+    )

@@ -1,5 +1,7 @@
 """Upload → preview → confirm → progress → summary and error report; exports."""
 
+import io
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
@@ -335,8 +337,9 @@ def export_progress(request, pk):
 @permission_required("members.export_member", raise_exception=True)
 def export_download(request, pk):
     job = get_object_or_404(ExportJob, pk=pk, user=request.user, is_finished=True)
-    import io
-
+    if job.file_deleted_at:
+        # Gone after the retention period: the page says when, and to export again.
+        return render(request, "registry/export.html", {"job": job}, status=410)
     filename = f"{job.kind}-{job.unit.code}-{job.as_of:%Y%m%d}.{job.file_format}"
     return FileResponse(
         io.BytesIO(bytes(job.data)), as_attachment=True, filename=filename

@@ -25,6 +25,6 @@ def test_a_killed_worker_hostile_files_and_a_second_edit_lose_nothing():
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     summary = json.loads(run.stdout.strip().splitlines()[-1])
     assert summary["workers_killed"] == 1 and summary["rows_half_written"] == 0
-    assert summary["retries_complete"] == 1
+    assert summary["retries_complete"] == 1 and summary["tasks_left_running"] == 0
     assert summary["hostile_failed_own_job"] >= 3 and summary["worker_survived"]
     assert summary["second_edit_refused"]
