@@ -1,7 +1,7 @@
 import re
 from urllib.parse import urlencode
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Concat
@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ExportMixin, ImportExportMixin
+from import_export.admin import ExportMixin
 
 from registry.admin import (
     AllowListedChangeList,
@@ -25,6 +25,7 @@ from . import resources, services
 from .admin_forms import CollectiveAgreementForm, EmployerForm, UnionUnitForm
 from .kinds import GRASSROOTS_KINDS
 from .models import (
+    ZONE_PERMISSIONS,
     CollectiveAgreement,
     Employer,
     FormerCode,
@@ -289,10 +290,16 @@ class UnionUnitAdmin(RefusesStaleEditsAdmin, ExportMixin, ScopedModelAdmin):
 
 
 @admin.register(IndustrialZone)
-class IndustrialZoneAdmin(ImportExportMixin, AllowListedFilters, admin.ModelAdmin):
-    """Industrial zones are shared reference data: every officer sees all of them."""
+class IndustrialZoneAdmin(ExportMixin, AllowListedFilters, admin.ModelAdmin):
+    """Industrial zones are shared reference data: every officer sees all of them.
+
+    Exported here; imported through the registry's own import pages (kind "zones"),
+    the one path on which an upload is read: under the size checks, in the capped
+    reading process, with a preview of every row's problems (docs/security.md).
+    """
 
     resource_classes = [resources.IndustrialZoneResource]
+    change_list_template = "admin/unions/industrialzone/change_list.html"
     list_display = ["code", "name", "province"]
     list_filter = ["province"]
     list_select_related = ["province"]
@@ -304,6 +311,31 @@ class IndustrialZoneAdmin(ImportExportMixin, AllowListedFilters, admin.ModelAdmi
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="{}_{}_import".format(*info),
+            ),
+        ] + super().get_urls()
+
+    def import_view(self, request):
+        """Where the admin's import was: it leads to the import page and reads no
+        file (a file posted here is not opened)."""
+        if not request.user.has_perms(ZONE_PERMISSIONS):
+            raise PermissionDenied
+        if request.method == "POST":
+            messages.error(
+                request,
+                _(
+                    "The file was not read: industrial zones are imported on this "
+                    "page, which checks every file before reading it. Upload it here."
+                ),
+            )
+        return redirect(f"{reverse('import_upload')}?kind=zones")
 
 
 class HasGrassrootsFilter(YesNoFilter):

@@ -385,6 +385,10 @@ class IndustrialZone(models.Model):
         super().save(*args, **kwargs)
 
 
+# Who may change the shared list of industrial zones: in the admin and by import.
+ZONE_PERMISSIONS = ("unions.add_industrialzone", "unions.change_industrialzone")
+
+
 def union_active_on(day) -> Q:
     """The employer's CĐCS exists and is active on ``day``: by its present link (on
     Employer) or by an earlier one (on EmployerLink), the fields being the same."""

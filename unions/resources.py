@@ -1,11 +1,11 @@
-"""django-import-export resources for the admin's small reference lists.
+"""django-import-export resources: the admin's exports of the reference lists.
 
-django-import-export serves well here: a few hundred industrial zones, units or
-employers, edited by an administrator, with its own preview and formats. Industrial
-zones are imported and exported there. Units, employers and agreements are only
-exported from the admin: importing them must go through the unit services and the
-user's scope, which the "Nhập dữ liệu" page (registry.spreadsheets) does; a
-ModelResource would write rows past both. Member lists never go through it — see
+Nothing is imported through django-import-export. Its import reads the uploaded file
+inside the web process, past the size checks and the capped reading process every
+other upload goes through (registry/spreadsheets, docs/security.md); units, employers,
+agreements and industrial zones are imported on the "Nhập dữ liệu" page, which reads
+every file that way, shows each row's problems and writes through the services and
+the user's scope. Member lists are not exported here either — see
 bench/import_export.py for why (tens of times slower at 100,000 rows).
 """
 
@@ -20,10 +20,7 @@ class IndustrialZoneResource(resources.ModelResource):
 
     class Meta:
         model = IndustrialZone
-        import_id_fields = ["code"]
         fields = ["code", "name"]
-        clean_model_instances = True
-        skip_unchanged = True
 
 
 class UnionUnitResource(resources.ModelResource):

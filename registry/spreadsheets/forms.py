@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from members.forms import DayField
 from registry.fields import PurposeField
-from unions.models import UnionUnit
+from unions.models import ZONE_PERMISSIONS, UnionUnit
 
 from .reading import max_upload_bytes
 
@@ -14,6 +14,8 @@ KINDS = [
     ("enterprises", _("Employers")),
     ("agreements", _("Collective agreements")),
 ]
+# Imported, not exported here: the admin's list exports them.
+ZONES = ("zones", _("Industrial zones"))
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -38,6 +40,8 @@ class UploadForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        if user.has_perms(ZONE_PERMISSIONS):
+            self.fields["kind"].choices = [*KINDS, ZONES]
 
     def clean_into(self):
         code = self.cleaned_data["into"].strip().upper()

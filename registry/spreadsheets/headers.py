@@ -394,6 +394,29 @@ AGREEMENT_FIELDS = [
     _f("notes", "Ghi chú", _("Notes")),
 ]
 
+# The shared list of industrial zones (KCN, KCX, KKT), as the admin exports it.
+ZONE_FIELDS = [
+    UNEXPORTED_ROW_NUMBER,
+    _f(
+        "code",
+        "Mã",
+        _("Code"),
+        "Mã khu công nghiệp",
+        "Mã KCN",
+        "Mã khu",
+        required=True,
+    ),
+    _f(
+        "name",
+        "Tên khu công nghiệp",
+        _("Industrial zone"),
+        "Tên KCN",
+        "Khu công nghiệp",
+        "Tên khu",
+        required=True,
+    ),
+]
+
 # A reorganisation's mapping file: each CĐCS and the unit it goes under.
 REATTACH_FIELDS = [
     UNEXPORTED_ROW_NUMBER,
@@ -422,6 +445,7 @@ FIELDS = {
     "units": UNIT_FIELDS,
     "enterprises": EMPLOYER_FIELDS,
     "agreements": AGREEMENT_FIELDS,
+    "zones": ZONE_FIELDS,
 }
 
 

@@ -15,7 +15,13 @@ from members import reorganisation as with_members
 from members.models import Membership
 from registry.text import fold
 from unions import reorganisation, services, signoff
-from unions.models import CollectiveAgreement, Employer, IndustrialZone, UnionUnit
+from unions.models import (
+    ZONE_PERMISSIONS,
+    CollectiveAgreement,
+    Employer,
+    IndustrialZone,
+    UnionUnit,
+)
 
 from .planning import Importer, Plan, Progress, refuse
 from .rows import ParsedRow
@@ -328,4 +334,24 @@ class AgreementImporter(ReferenceImporter):
         agreement.full_clean()
         signoff.check_agreement(agreement)
         agreement.save()
+        return "created" if existing is None else "updated"
+
+
+class ZoneImporter(ReferenceImporter):
+    """The industrial zones: one list shared by every province, keyed by code."""
+
+    key_column = "code"
+
+    def apply_row(self, row: ParsedRow) -> str:
+        if self.user is not None and not self.user.has_perms(ZONE_PERMISSIONS):
+            raise ValidationError(
+                _("Your account may not change the industrial zones.")
+            )
+        v = row.values
+        existing = IndustrialZone.objects.filter(code=v["code"]).first()
+        zone = existing or IndustrialZone(code=v["code"])
+        if not _changed(zone, {"name": v["name"]}) and existing is not None:
+            return "unchanged"
+        zone.full_clean()
+        zone.save()
         return "created" if existing is None else "updated"

@@ -19,7 +19,12 @@ from django.utils.translation import gettext as _
 from unions.models import UnionUnit
 
 from .import_members import MemberImporter
-from .import_references import AgreementImporter, EmployerImporter, UnitImporter
+from .import_references import (
+    AgreementImporter,
+    EmployerImporter,
+    UnitImporter,
+    ZoneImporter,
+)
 from .planning import Progress, Run
 from .reading import UnusableFile
 from .rows import Problem
@@ -30,6 +35,7 @@ IMPORTERS = {
     "units": UnitImporter,
     "enterprises": EmployerImporter,
     "agreements": AgreementImporter,
+    "zones": ZoneImporter,
 }
 
 

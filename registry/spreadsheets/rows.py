@@ -156,6 +156,14 @@ def _require(row: ParsedRow, keys: list[str]) -> None:
             row.error(key, _("This column must not be empty."))
 
 
+def parse_zone(number: int, cells: dict) -> ParsedRow:
+    row = ParsedRow(number, kind="zones")
+    row.values["code"] = values.code(cells.get("code"))
+    row.values["name"] = values.text(cells.get("name"))
+    _require(row, ["code", "name"])
+    return row
+
+
 def parse_reattach(number: int, cells: dict) -> ParsedRow:
     row = ParsedRow(number, kind="reattach")
     row.values["code"] = values.code(cells.get("code"))
@@ -169,4 +177,5 @@ PARSERS = {
     "units": parse_unit,
     "enterprises": parse_employer,
     "agreements": parse_agreement,
+    "zones": parse_zone,
 }

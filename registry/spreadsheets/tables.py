@@ -40,6 +40,7 @@ _IDENTITY_KEYS = {
     "reattach": ("code",),
     "enterprises": ("tax_code",),
     "agreements": ("tax_code", "signed_on"),
+    "zones": ("code",),
 }
 
 

@@ -41,7 +41,10 @@ def _job(request, pk):
 @login_required
 @permission_required("registry.import_data", raise_exception=True)
 def import_upload(request):
-    form = UploadForm(request.POST or None, request.FILES or None, user=request.user)
+    form = UploadForm(
+        request.POST or None, request.FILES or None, user=request.user,
+        initial={"kind": request.GET.get("kind")},
+    )  # fmt: skip
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
