@@ -128,7 +128,10 @@ def retry_import(*, job: ImportJob) -> ImportJob:
     job.lease_until = None
     if job.status == ImportJob.Status.PREVIEW:
         kept = {key: job.preview[key] for key in HEAD_KEYS if key in job.preview}
-        job.preview = kept | {"checking": True, "check": job.preview.get("check", 0) + 1}
+        job.preview = kept | {
+            "checking": True,
+            "check": job.preview.get("check", 0) + 1,
+        }
         job.done = job.total = 0
         job.save(update_fields=["preview", "done", "total", "lease_until"])
         check_file_later(job)

@@ -1,6 +1,7 @@
 from datetime import date
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from members.models import Member, Membership
 from registry.models import AccessLog
@@ -318,3 +319,11 @@ def test_members_without_cccd_are_matched_by_name_and_birth_on_reimport(
 
     assert result.json["unchanged"] == 1
     assert Member.objects.get().birth_date == date(1992, 2, 2)
+
+
+def test_the_command_offers_only_the_kinds_it_can_import(run_command, write_file):
+    """A mapping file has its own page (Sắp xếp tổ chức): the command refuses the kind
+    with its usage message instead of failing on a missing importer."""
+    path = write_file("map.xlsx", files.xlsx([["STT", "Mã CĐCS", "Mã cấp trên mới"]]))
+    with pytest.raises(CommandError, match="invalid choice: 'reattach'"):
+        call_command("import", "reattach", path)

@@ -18,8 +18,12 @@ from django.utils.translation import gettext as _
 
 from registry.audit import record_access
 from registry.models import AccessLog
-from registry.spreadsheets.headers import FIELDS, overrides_from
-from registry.spreadsheets.importing import run_import, without_cycle_collection
+from registry.spreadsheets.headers import overrides_from
+from registry.spreadsheets.importing import (
+    IMPORTERS,
+    run_import,
+    without_cycle_collection,
+)
 from registry.spreadsheets.reading import UnusableFile
 from registry.spreadsheets.reports import error_report, has_report, problem_lines
 from registry.spreadsheets.tables import ENCODING_CHOICE, ENCODINGS
@@ -30,7 +34,8 @@ class Command(BaseCommand):
     help = "Import units, enterprises, members or agreements from a spreadsheet."
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=sorted(FIELDS))
+        # The kinds with an importer: a mapping file (reattach) has its own page.
+        parser.add_argument("kind", choices=sorted(IMPORTERS))
         parser.add_argument("file")
         parser.add_argument("--into", help="Unit code: the CĐCS, or a unit above them.")
         parser.add_argument(
