@@ -57,6 +57,9 @@ def parse_args():
     )
     parser.add_argument("--rebuild-data", action="store_true")
     parser.add_argument("--skip-baseline", action="store_true")
+    parser.add_argument(
+        "--build-only", action="store_true", help="build the data if missing and stop"
+    )
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument(
         "--before", metavar="COMMIT", help="also time the merge with that commit's code"
@@ -279,6 +282,21 @@ def build_data(args):
     )
 
 
+def queued_employers() -> None:
+    """Compute the spells and employer tallies of the employers the load (or a
+    migration) queued, as the background task would: the merge then finds the
+    tallies current and keeps them so."""
+    from unions.coverage import spells
+
+    started = time.perf_counter()
+    done = spells.refresh()
+    if done:
+        print(
+            f"  spells of {done:,} queued employers and the employer tallies"
+            f" computed in {time.perf_counter() - started:.1f} s"
+        )
+
+
 def data_present(args):
     from members.models import Member
     from unions.models import UnionUnit
@@ -325,7 +343,42 @@ def check(target_code: str) -> dict[str, int]:
         "ancestry units": ancestry.differences(),
         "child counts": wrong_numchild,
         "members under the target, tally - recount": tallied - recount,
+        "employer tally rows": employer_tally_differences(),
     }
+
+
+def employer_tally_differences() -> int:
+    """Rows of the employer tallies (today's tree, and the tree of each date where the
+    code has it) that differ from the same tallies computed afresh from the spells and
+    the ancestry rows: what the merge's moves must keep right."""
+    from unions.coverage import employer_tally as tally
+    from unions.models import EmployerSpell, EmployerTally
+
+    spells = list(EmployerSpell.objects.values_list(*tally.COLUMNS))
+    tallies = [(EmployerTally, "path", tally.changes(spells))]
+    if hasattr(tally, "dated_changes"):  # employer figures on the tree of each date
+        from unions.models import UnitEmployerTally
+
+        dated = tally.dated_changes(spells, tally._ancestry_of())
+        tallies.append((UnitEmployerTally, "unit_id", dated))
+    wrong = 0
+    for model, key, computed in tallies:
+        wanted = {
+            (unit, getattr(span, "value", span), day): list(values)
+            for (unit, span, day), values in computed.items()
+            if any(values)
+        }
+        stored = {
+            (unit, span, day): list(values)
+            for unit, span, day, *values in model.objects.values_list(
+                key, "span", "starts_on", *tally.FIGURES
+            )
+            if any(values)
+        }
+        wrong += sum(
+            wanted.get(row) != stored.get(row) for row in wanted.keys() | stored.keys()
+        )
+    return wrong
 
 
 def snapshot() -> dict:
@@ -365,6 +418,7 @@ def run_ours() -> dict:
     from django.db import transaction
 
     from members import reorganisation
+    from unions.coverage import spells
 
     into, merged = federations()
     with transaction.atomic():
@@ -375,16 +429,24 @@ def run_ours() -> dict:
         )
         seconds = time.perf_counter() - started
         moved = record.moves.count()
+        links = links_written(record)
+        started = time.perf_counter()
+        refreshed = spells.refresh()
+        refresh_seconds = time.perf_counter() - started
         figures = check(into.code)
         started = time.perf_counter()
         reorganisation.undo(reorganisation_record=record)
         undo_seconds = time.perf_counter() - started
+        spells.refresh()
         after_undo = check(into.code)
         restored = snapshot() == before
         transaction.set_rollback(True)
     return {
         "seconds": seconds,
         "moved": moved,
+        "links": links,
+        "refreshed": refreshed,
+        "refresh_seconds": refresh_seconds,
         "figures": figures,
         "undo_seconds": undo_seconds,
         "after_undo": after_undo,
@@ -399,6 +461,7 @@ def run_baseline() -> dict:
 
     from members import reorganisation
     from unions import services
+    from unions.coverage import spells
     from unions.models import UnionUnit
 
     into, merged = federations()
@@ -414,9 +477,15 @@ def run_baseline() -> dict:
             units=[merged], into=into, merged_on=merged_on(), decision=DECISION
         )
         seconds = time.perf_counter() - started
+        spells.refresh()
         figures = check(into.code)
         transaction.set_rollback(True)
     return {"seconds": seconds, "moved": len(children), "figures": figures}
+
+
+def links_written(record) -> int | None:
+    """EmployerLink rows the merge wrote (None: the code has none)."""
+    return record.employer_links.count() if hasattr(record, "employer_links") else None
 
 
 def machine() -> str:
@@ -441,6 +510,14 @@ def report(label: str, result: dict, load_before: str) -> None:
         f"{label:<34} {result['seconds']:7.1f} s  ({result['moved']} units moved;"
         f" load {load_before} → {load()})  figures: {wrong or 'all right'}"
     )
+    if "refresh_seconds" in result:
+        links = result.get("links")
+        print(
+            f"{'  then the queued employers':<34} {result['refresh_seconds']:7.1f} s"
+            f"  (spells and employer tallies of {result['refreshed']:,} employers,"
+            " after the merge's transaction as the background task does;"
+            f" {'no' if links is None else f'{links:,}'} EmployerLink rows written)"
+        )
     if "undo_seconds" in result:
         wrong = {name: n for name, n in result["after_undo"].items() if n}
         print(
@@ -573,6 +650,9 @@ def main():
     if args.rebuild_data or not data_present(args):
         print("Building data (once) …")
         build_data(args)
+    queued_employers()
+    if args.build_only:
+        return
     measure(args)
 
 
