@@ -94,18 +94,13 @@ class CollectiveAgreementForm(StaleCheckedModelForm):
 
 
 class EmployerForm(StaleCheckedModelForm):
-    """An employer; a worker count dated inside a signed-off period is refused here,
-    before the admin saves it (``services.record_workforce`` refuses it too)."""
+    """An employer, refused here, before the admin saves it, when it would change a
+    signed-off period's figures (``signoff.check_employer``)."""
 
     def _post_clean(self):
         super()._post_clean()
-        employer = self.instance
-        reported = {"workers", "workers_reported_on"} & set(self.changed_data)
-        if self.errors or not reported or not employer.workers_reported_on:
-            return
-        try:
-            signoff.check_open(
-                signoff.employer_units(employer), employer.workers_reported_on
-            )
-        except ValidationError as error:
-            self.add_error(None, error)
+        if not self.errors:
+            try:
+                signoff.check_employer(self.instance)
+            except ValidationError as error:
+                self.add_error(None, error)

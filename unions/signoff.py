@@ -130,6 +130,38 @@ def check_agreement(agreement: CollectiveAgreement) -> None:
     check_open([unit for e in employers for unit in employer_units(e)], day)
 
 
+# What decides where and whether an employer counts: a correction of these has no
+# date and restates the past from the first day the employer counts (docs/domain.md).
+PLACED = ["grassroots_union_id", "managing_unit_id", "kind", "founded_on"]
+
+
+def check_employer(employer: Employer) -> None:
+    """Refuse a new or corrected employer (its admin form, the employer importer) that
+    would change a signed-off period's figures: a correction of its place, type or
+    founding from the first day it counts, a worker count from the count's date."""
+    before = Employer.objects.filter(pk=employer.pk).first() if employer.pk else None
+    days, units = [], set(employer_units(employer))
+    if before is None or any(
+        getattr(before, f) != getattr(employer, f) for f in PLACED
+    ):
+        reported = list(
+            employer.workforce_reports.values_list("reported_on", flat=True)
+            if employer.pk
+            else []
+        )
+        first = [e.known_from(reported) for e in (before, employer) if e is not None]
+        days.append(min(day or UnitAncestry.ALWAYS for day in first))
+        units.update(employer_units(before) if before else [])
+    counted = ("workers", "workers_reported_on")
+    if employer.workers_reported_on and (
+        before is None
+        or any(getattr(before, f) != getattr(employer, f) for f in counted)
+    ):
+        days.append(employer.workers_reported_on)
+    if days:
+        check_open(units, min(days))
+
+
 def employer_units(employer: Employer) -> list[int]:
     """The units whose figures count ``employer`` (ids): its CĐCS, and its managing
     unit, where it is counted while it has no active CĐCS."""

@@ -252,6 +252,7 @@ class EmployerImporter(ReferenceImporter):
         ):
             return "unchanged"
         employer.full_clean()
+        signoff.check_employer(employer)
         employer.save()
         if v["workers"] is not None and v["workers"] != existing_workers(existing):
             services.record_workforce(

@@ -1,11 +1,16 @@
 """The admin lists sign-offs, read-only, each user their own scope."""
 
+from datetime import date
+
 import pytest
+from django.core.exceptions import ValidationError
+from django.forms import modelform_factory
 from django.urls import reverse
 
 from tests.factories import UserFactory
-from unions.models import CollectiveAgreement
-from unions.signoff import reopen
+from unions.admin_forms import EmployerForm
+from unions.models import CollectiveAgreement, Employer
+from unions.signoff import check_employer, reopen
 
 pytestmark = pytest.mark.django_db
 
@@ -104,3 +109,36 @@ def test_a_worker_count_dated_inside_a_signed_period_is_refused_by_the_admin(
     assert "Quý I/2025" in refused.text
     employer.refresh_from_db()
     assert employer.workers == 120
+
+
+def test_correcting_an_employers_cdcs_is_refused_while_a_period_it_counted_in_is_signed(
+    client, officer, employer, signed_q1, cdcs_elsewhere, admin_user
+):
+    form_class = modelform_factory(
+        Employer, form=EmployerForm, fields=["grassroots_union"]
+    )
+    refused = form_class({"grassroots_union": cdcs_elsewhere.pk}, instance=employer)
+    unchanged = form_class(
+        {"grassroots_union": employer.grassroots_union_id}, instance=employer
+    )
+
+    assert not refused.is_valid()
+    assert "Quý I/2025" in " ".join(refused.non_field_errors())
+    assert unchanged.is_valid(), unchanged.errors
+
+
+def test_a_new_employer_founded_after_the_period_is_not_refused(
+    officer, district, signed_q1
+):
+    later = Employer(
+        tax_code="0100109106", name="Công ty Mới", kind=Employer.Kind.NON_STATE,
+        managing_unit=district, founded_on=date(2025, 5, 1),
+    )  # fmt: skip
+    earlier = Employer(
+        tax_code="0100109106", name="Công ty Cũ", kind=Employer.Kind.NON_STATE,
+        managing_unit=district, founded_on=date(2025, 2, 1),
+    )  # fmt: skip
+
+    check_employer(later)
+    with pytest.raises(ValidationError):
+        check_employer(earlier)
