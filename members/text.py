@@ -1,12 +1,16 @@
 """People's names and ID numbers: plain functions the forms, services and importer share."""
 
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 
 import vn_collate
 from django.utils.translation import gettext as _
 
+from registry.identifiers import (
+    cccd_structure_problems,
+    mask_cccd,  # noqa: F401 (text.mask_cccd, as before)
+    parse_cccd,
+)
 from registry.text import clean, fold, title_case
 
 # --- Names ------------------------------------------------------------------------------
@@ -97,40 +101,13 @@ SORT_KEY_LENGTH = 2 * 3 * (50 + 50 + 80 + 3)
 
 
 # --- CCCD --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CccdInfo:
-    """What the first six digits of a 12-digit CCCD say.
-
-    docs/domain.md, "The citizen ID (CCCD) number".
-    """
-
-    place_code: int
-    gender: str  # "M" or "F", as Member.gender
-    birth_year: int
-
-
-def parse_cccd(cccd: str) -> CccdInfo | None:
-    """Place of birth registration, gender and birth year, or None if not 12 digits."""
-    if not cccd or len(cccd) != 12 or not cccd.isdigit():
-        return None
-    century_gender = int(cccd[3])
-    return CccdInfo(
-        place_code=int(cccd[:3]),
-        gender="F" if century_gender % 2 else "M",
-        birth_year=1900 + 100 * (century_gender // 2) + int(cccd[4:6]),
-    )
-
-
-# Birth-registration codes run from 001 to 096 (the 63 provinces before 2025).
-_LAST_PLACE_CODE = 96
+# The structure of the number is registry.identifiers' (a tax code can be one too).
 
 
 def cccd_warnings(
     cccd: str | None, *, gender: str = "", birth_year: int | None = None
 ) -> list[str]:
-    """Where a CCCD disagrees with the gender or birth year given with it.
+    """Where a CCCD disagrees with itself or with the gender or birth year given with it.
 
     A warning, not a refusal: old records hold typing mistakes on either side, and a
     person must check which one is wrong.
@@ -138,12 +115,7 @@ def cccd_warnings(
     info = parse_cccd(cccd or "")
     if info is None:
         return []
-    warnings = []
-    if not 1 <= info.place_code <= _LAST_PLACE_CODE:
-        warnings.append(
-            _("The CCCD starts with %(code)s, which is not a place-of-birth code.")
-            % {"code": cccd[:3]}
-        )
+    warnings = cccd_structure_problems(cccd)
     if gender and gender != info.gender:
         warnings.append(
             _("The CCCD's fourth digit says %(gender)s, but the gender given differs.")
@@ -157,15 +129,6 @@ def cccd_warnings(
             % {"cccd_year": info.birth_year, "year": birth_year}
         )
     return warnings
-
-
-def mask_cccd(cccd: str | None) -> str:
-    """0010****2345: enough to tell two people apart in a list, not enough to use."""
-    if not cccd:
-        return ""
-    if len(cccd) <= 8:
-        return "*" * len(cccd)
-    return f"{cccd[:4]}{'*' * (len(cccd) - 8)}{cccd[-4:]}"
 
 
 # --- Ethnic groups ----------------------------------------------------------------------

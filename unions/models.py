@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
-from registry.identifiers import validate_tax_code
+from registry.identifiers import is_personal_tax_code, validate_tax_code
 from registry.models import Province, Ward
 from registry.text import clean, fold
 
@@ -531,6 +531,9 @@ class Employer(models.Model):
     ENTERPRISE_KINDS = [Kind.STATE, Kind.NON_STATE, Kind.FDI]
     # No union since 15/06/2025 (settings.STATE_SECTOR_UNIONS_ENDED_ON).
     NO_UNION_KINDS = [Kind.ADMINISTRATIVE, Kind.ARMED_FORCES, Kind.PUBLIC_FUNDED]
+    # Those whose tax code may be a person's 12-digit identification number
+    # (docs/domain.md, "Identifiers: tax codes"); organisations have 10 digits.
+    PERSONAL_TAX_CODE_KINDS = [Kind.HOUSEHOLD, Kind.OTHER]
 
     tax_code = models.CharField(
         _("tax code"), max_length=14, unique=True, validators=[validate_tax_code]
@@ -640,6 +643,33 @@ class Employer(models.Model):
             raise ValidationError(
                 {"ward": _("This ward is not in the chosen province.")}
             )
+        self.check_personal_tax_code()
+
+    def check_personal_tax_code(self):
+        if (
+            is_personal_tax_code(self.tax_code)
+            and self.kind
+            and self.kind not in self.PERSONAL_TAX_CODE_KINDS
+        ):
+            raise ValidationError(
+                {
+                    "tax_code": _(
+                        "A 12-digit tax code is a person's identification number, "
+                        "used by household businesses and individuals (type “%(household)s” "
+                        "or “%(other)s”); a “%(kind)s” has a tax code of 10 digits."
+                    )
+                    % {
+                        "household": self.Kind.HOUSEHOLD.label,
+                        "other": self.Kind.OTHER.label,
+                        "kind": self.get_kind_display(),
+                    }
+                }
+            )
+
+    @property
+    def has_personal_tax_code(self):
+        """Its tax code is a person's ID number: personal data, shown as a CCCD is."""
+        return is_personal_tax_code(self.tax_code)
 
     @property
     def is_enterprise(self):

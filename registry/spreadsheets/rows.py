@@ -133,12 +133,18 @@ def parse_agreement(number: int, cells: dict) -> ParsedRow:
 def _tax_code(row: ParsedRow, cells: dict) -> str:
     raw = cells.get("tax_code")
     if isinstance(raw, float | int):
-        return (
+        code = (
             row.take(
                 "tax_code", values.digits, cells, length=10, label=_("The tax code")
             )
             or ""
         )
+        if len(code) == 11:
+            # A 12-digit personal ID number always starts with 0 (docs/domain.md,
+            # "Identifiers: the citizen ID (CCCD) number"); a numeric cell dropped it.
+            code = "0" + code
+            row.warn("tax_code", _("The tax code's leading zero was restored."))
+        return code
     code = values.text(raw).replace(" ", "")
     if code.isdigit() and len(code) == 9:
         code = "0" + code  # the leading zero a numeric cell dropped

@@ -145,6 +145,47 @@ def test_a_wrong_tax_code_is_a_form_error(client, officer, district):
     assert not Employer.objects.exists()
 
 
+def test_a_household_business_is_added_with_its_owners_12_digit_tax_code(
+    client, officer, district
+):
+    client.force_login(officer)
+
+    response = client.post(
+        reverse("admin:unions_employer_add"),
+        employer_form(
+            tax_code="038185012345",
+            name="Hộ kinh doanh Lê Văn Tâm",
+            kind=Employer.Kind.HOUSEHOLD,
+            managing_unit=district.pk,
+        ),
+    )
+
+    assert response.status_code == 302
+    assert Employer.objects.get().tax_code == "038185012345"
+
+
+@pytest.mark.parametrize(
+    ("tax_code", "kind", "words"),
+    [
+        ("099185012345", Employer.Kind.HOUSEHOLD, "số định danh cá nhân hợp lệ"),
+        ("038185012345", Employer.Kind.FDI, "Hộ kinh doanh"),
+    ],
+)
+def test_a_12_digit_tax_code_that_cannot_be_the_employers_is_a_form_error(
+    client, officer, district, tax_code, kind, words
+):
+    client.force_login(officer)
+
+    response = client.post(
+        reverse("admin:unions_employer_add"),
+        employer_form(tax_code=tax_code, kind=kind, managing_unit=district.pk),
+    )
+
+    assert response.status_code == 200
+    assert words in response.context["adminform"].form.errors["tax_code"][0]
+    assert not Employer.objects.exists()
+
+
 @pytest.mark.parametrize("field", ["managing_unit", "grassroots_union"])
 def test_a_crafted_post_naming_a_unit_outside_the_scope_is_a_form_error(
     client, officer, district, cdcs, other_district, other_cdcs, field
