@@ -39,7 +39,11 @@ from .models import (
 
 # What a tax-code search looks like: digits, maybe the branch dash (docs/domain.md,
 # "Tax codes").
-_TAX_CODE_START = re.compile(r"^\d{3,10}(-\d{0,3})?$")
+_TAX_CODE_START = re.compile(r"^\d{3,10}(-\d{0,3})?$|^\d{11,12}$")
+# A personal ID number as tax code (docs/domain.md, "Tax codes"): a role without the
+# sensitive fields sees its first four digits (mask_cccd) and may search by no more.
+_PERSONAL_TAX_CODE = r"^[0-9]{12}$"
+_SHOWN_DIGITS = 4
 # Sorts after every longer path that starts with a given one (treebeard paths use 0-9A-Z).
 _PATH_END = "Z" * UnionUnit._meta.get_field("path").max_length
 
@@ -51,12 +55,17 @@ def search_folded(queryset, field: str, term: str):
     return queryset
 
 
-def search_employers(queryset, term: str, via: str = ""):
+def search_employers(queryset, term: str, user, via: str = ""):
     """Employers (or rows ``via`` an employer) by tax-code prefix or by folded name."""
     term = term.strip()
     if _TAX_CODE_START.match(term):
         # A prefix of the unique tax code: an index range, not a scan.
-        return queryset.filter(**{f"{via}tax_code__startswith": term})
+        queryset = queryset.filter(**{f"{via}tax_code__startswith": term})
+        if len(term) > _SHOWN_DIGITS and not user.has_perm(
+            "members.view_sensitive_data"
+        ):
+            queryset = queryset.exclude(**{f"{via}tax_code__regex": _PERSONAL_TAX_CODE})
+        return queryset
     return search_folded(queryset, f"{via}search_name", term)
 
 
@@ -431,7 +440,38 @@ class EmployerAdmin(RefusesStaleEditsAdmin, ExportMixin, ScopedModelAdmin):
         return EmployerChangeList
 
     def get_search_results(self, request, queryset, search_term):
-        return search_employers(queryset, search_term), False
+        return search_employers(queryset, search_term, request.user), False
+
+    # A household's tax code is its owner's ID number: masked for the roles without
+    # the sensitive fields (docs/security.md), in the list, the record and the export.
+    def get_list_display(self, request):
+        if request.user.has_perm("members.view_sensitive_data"):
+            return self.list_display
+        return ["masked_tax_code", *self.list_display[1:]]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or request.user.has_perm("members.view_sensitive_data"):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        fields = [
+            "masked_tax_code" if f == "tax_code" else f for f in options["fields"]
+        ]
+        return [(name, {**options, "fields": fields}), *rest]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None or request.user.has_perm("members.view_sensitive_data"):
+            return self.readonly_fields
+        return [*self.readonly_fields, "masked_tax_code"]
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return super().get_export_resource_kwargs(request, **kwargs) | {
+            "user": request.user
+        }
+
+    @admin.display(description=_("tax code"), ordering="tax_code")
+    def masked_tax_code(self, employer):
+        return employer.masked_tax_code
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name in ("managing_unit", "grassroots_union"):
@@ -496,7 +536,10 @@ class CollectiveAgreementAdmin(RefusesStaleEditsAdmin, ExportMixin, ScopedModelA
     ]
 
     def get_search_results(self, request, queryset, search_term):
-        return search_employers(queryset, search_term, via="employer__"), False
+        return (
+            search_employers(queryset, search_term, request.user, via="employer__"),
+            False,
+        )
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "employer":

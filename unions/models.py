@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
-from registry.identifiers import is_personal_tax_code, validate_tax_code
+from registry.identifiers import is_personal_tax_code, mask_cccd, validate_tax_code
 from registry.models import Province, Ward
 from registry.text import clean, fold
 
@@ -603,19 +603,22 @@ class Employer(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.tax_code} {self.name}"
+        # Select boxes, breadcrumbs and logs show it to every role.
+        return f"{self.masked_tax_code} {self.name}"
 
     def save(self, *args, **kwargs):
         self.set_derived_fields()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("unions:employer_detail", args=[self.tax_code])
+        # By id: a household's tax code is its owner's ID number, which never goes in a URL.
+        return reverse("unions:employer_detail", args=[self.pk])
 
     def set_derived_fields(self):
         """Normalise the name and refresh the search key (bulk writers call this too)."""
         self.name = clean(self.name)
-        self.search_name = fold(f"{self.name} {self.tax_code}")
+        # A household's ID number stays out of it: a name search finds no one by it.
+        self.search_name = fold(f"{self.name} {self.masked_tax_code}")
 
     def clean(self):
         super().clean()
@@ -670,6 +673,17 @@ class Employer(models.Model):
     def has_personal_tax_code(self):
         """Its tax code is a person's ID number: personal data, shown as a CCCD is."""
         return is_personal_tax_code(self.tax_code)
+
+    @property
+    def masked_tax_code(self):
+        """The tax code for a role without the sensitive fields: an ID number masked."""
+        return mask_cccd(self.tax_code) if self.has_personal_tax_code else self.tax_code
+
+    def tax_code_for(self, user):
+        """The tax code as ``user`` may see it (docs/security.md, "Sensitive fields")."""
+        if user is None or user.has_perm("members.view_sensitive_data"):
+            return self.tax_code
+        return self.masked_tax_code
 
     @property
     def is_enterprise(self):

@@ -47,6 +47,13 @@ class EmployerResource(resources.ModelResource):
         attribute="grassroots_union__code", column_name="Mã CĐCS"
     )
 
+    def __init__(self, *, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+
+    def dehydrate_tax_code(self, employer):
+        return employer.tax_code_for(self.user)
+
     class Meta:
         model = Employer
         fields = [

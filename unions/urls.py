@@ -51,5 +51,5 @@ urlpatterns = [
         name="signed_periods",
     ),
     path("<str:code>/", views.unit_detail, name="unit_detail"),
-    path("employers/<str:tax_code>/", views.employer_detail, name="employer_detail"),
+    path("employers/<int:pk>/", views.employer_detail, name="employer_detail"),
 ]

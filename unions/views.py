@@ -193,12 +193,12 @@ def unit_detail(request, code):
 
 @login_required
 @permission_required("unions.view_employer", raise_exception=True)
-def employer_detail(request, tax_code):
+def employer_detail(request, pk):
     employer = get_object_or_404(
         Employer.objects.for_user(request.user).select_related(
             "managing_unit", "grassroots_union", "industrial_zone", "province", "ward"
         ),
-        tax_code=tax_code,
+        pk=pk,
     )
     today = timezone.localdate()
     agreements = CollectiveAgreement.objects.filter(employer=employer)

@@ -111,7 +111,7 @@ def white_spots_export(request):
     rows = (
         [
             number,
-            employer.tax_code,
+            employer.tax_code_for(request.user),
             employer.name,
             employer.get_kind_display(),
             employer.workers_on,

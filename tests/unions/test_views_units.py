@@ -59,7 +59,7 @@ def test_grassroots_officer_sees_the_employer_of_their_own_union(
 ):
     client.force_login(grassroots_officer)
 
-    response = client.get(reverse("unions:employer_detail", args=[employer.tax_code]))
+    response = client.get(employer.get_absolute_url())
 
     assert response.status_code == 200
 
@@ -70,7 +70,7 @@ def test_employer_outside_scope_is_not_found(
     elsewhere = EmployerFactory(managing_unit=other_district)
     client.force_login(grassroots_officer)
 
-    response = client.get(reverse("unions:employer_detail", args=[elsewhere.tax_code]))
+    response = client.get(elsewhere.get_absolute_url())
 
     assert response.status_code == 404
 
