@@ -13,7 +13,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 _TAX_CODE = re.compile(r"^(\d{10})(?:-(\d{3}))?$")
-_PERSONAL_TAX_CODE = re.compile(r"^\d{12}$")
+# Also the SQL regex a search uses (unions/admin.py): written once here.
+PERSONAL_TAX_CODE_PATTERN = r"^[0-9]{12}$"
+_PERSONAL_TAX_CODE = re.compile(PERSONAL_TAX_CODE_PATTERN)
 _TAX_WEIGHTS = (31, 29, 23, 19, 17, 13, 7, 5, 3)
 _CCCD = re.compile(r"^\d{12}$")
 _PHONE = re.compile(r"^0[35789]\d{8}$")

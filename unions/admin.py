@@ -19,6 +19,7 @@ from registry.admin import (
     ScopedModelAdmin,
 )
 from registry.edit_conflicts import RefusesStaleEditsAdmin
+from registry.identifiers import PERSONAL_TAX_CODE_PATTERN
 from registry.text import clean, fold
 
 from . import resources, services
@@ -42,7 +43,6 @@ from .models import (
 _TAX_CODE_START = re.compile(r"^\d{3,10}(-\d{0,3})?$|^\d{11,12}$")
 # A personal ID number as tax code (docs/domain.md, "Tax codes"): a role without the
 # sensitive fields sees its first four digits (mask_cccd) and may search by no more.
-_PERSONAL_TAX_CODE = r"^[0-9]{12}$"
 _SHOWN_DIGITS = 4
 # Sorts after every longer path that starts with a given one (treebeard paths use 0-9A-Z).
 _PATH_END = "Z" * UnionUnit._meta.get_field("path").max_length
@@ -64,7 +64,9 @@ def search_employers(queryset, term: str, user, via: str = ""):
         if len(term) > _SHOWN_DIGITS and not user.has_perm(
             "members.view_sensitive_data"
         ):
-            queryset = queryset.exclude(**{f"{via}tax_code__regex": _PERSONAL_TAX_CODE})
+            queryset = queryset.exclude(
+                **{f"{via}tax_code__regex": PERSONAL_TAX_CODE_PATTERN}
+            )
         return queryset
     return search_folded(queryset, f"{via}search_name", term)
 
@@ -406,7 +408,8 @@ class EmployerAdmin(RefusesStaleEditsAdmin, ExportMixin, ScopedModelAdmin):
         HasValidAgreementFilter,
     ]
     list_select_related = ["industrial_zone", "managing_unit", "grassroots_union"]
-    # The folded name is indexed and ends with the unique tax code: a cheap, total order.
+    # The folded name is indexed and ends with the unique tax code (a household's masked,
+    # which Django's own tie-break on the id completes): a cheap, total order.
     ordering = ["search_name"]
     search_fields = ["tax_code", "search_name"]  # see get_search_results
     search_help_text = _("Tax code, or name with or without accents.")
