@@ -336,6 +336,10 @@ def assert_lists_agree(unit, day):
             (e.pk, e.workers_on) for e in expected
         ]
         assert listed.count() == expected.count()
+        # The Excel download reads the whole list the same way.
+        assert [(e.pk, e.workers_on, e.managing_unit_name_on) for e in listed] == [
+            (e.pk, e.workers_on, e.managing_unit_name_on) for e in expected
+        ]
 
 
 @pytest.mark.parametrize("seed", [1, 2])

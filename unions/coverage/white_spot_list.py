@@ -46,6 +46,11 @@ class SpellList:
     def __getitem__(self, index: slice) -> list:
         return [self.employer_of(spell) for spell in self.spells[index]]
 
+    def __iter__(self):
+        """Every item, read in chunks: for the Excel downloads."""
+        for spell in self.spells.iterator(chunk_size=2000):
+            yield self.employer_of(spell)
+
     def employer_of(self, spell):
         spell.employer.workers_on = spell.workers
         return spell.employer
