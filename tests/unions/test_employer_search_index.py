@@ -3,7 +3,8 @@
 import pytest
 from django.db import connection
 
-from tests.factories import EmployerFactory
+from registry.roles import Role
+from tests.factories import EmployerFactory, UserFactory
 from unions.admin import search_employers
 from unions.models import Employer
 
@@ -18,7 +19,8 @@ pytestmark = [
 def test_a_search_by_name_is_answered_from_the_trigram_index(district):
     EmployerFactory(managing_unit=district, name="Công ty TNHH Hanvina Dệt may")
     EmployerFactory(managing_unit=district, name="Hợp tác xã Nông sản Hồng Lĩnh")
-    found = search_employers(Employer.objects.all(), "hanvina dệt")
+    officer = UserFactory(role=Role.PROVINCIAL, unit=district)
+    found = search_employers(Employer.objects.all(), "hanvina dệt", officer)
 
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")  # two rows: force the choice
