@@ -49,7 +49,7 @@ Row = tuple[int, int, int, date, date | None]  # unit, ancestor, depth, starts, 
 rewritten = Signal()
 
 
-def _before(a: date | None, b: date | None) -> date | None:
+def earlier_end(a: date | None, b: date | None) -> date | None:
     """The earlier of two ends, None meaning "not ended"."""
     if a is None:
         return b
@@ -97,7 +97,7 @@ def compose(
             for _, ancestor, depth, above_starts, above_ends in rows_of(
                 parent, (*seen, unit)
             ):
-                lo, hi = max(starts, above_starts), _before(ends, above_ends)
+                lo, hi = max(starts, above_starts), earlier_end(ends, above_ends)
                 if hi is None or lo < hi:
                     rows.append((unit, ancestor, depth + 1, lo, hi))
         done[unit] = merge(rows)

@@ -40,6 +40,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q, Sum
 
+from unions.ancestry import earlier_end
 from unions.models import (
     Employer,
     EmployerSpell,
@@ -184,21 +185,12 @@ def _add_overlaps(by_key, rows, starts_on, ends_on, figures, factor: int = 1) ->
     and the interval both: from the later start until the earlier end."""
     for ancestor, held_from, held_until in rows:
         lo = max(starts_on, held_from)
-        hi = _earlier(ends_on, held_until)
+        hi = earlier_end(ends_on, held_until)
         if hi is not None and hi <= lo:
             continue
         _add(by_key[(ancestor, lo)], figures, factor)
         if hi is not None:
             _add(by_key[(ancestor, hi)], figures, -factor)
-
-
-def _earlier(a: date | None, b: date | None) -> date | None:
-    """The earlier of two ends, None meaning "not ended"."""
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return min(a, b)
 
 
 def _by_span(by_key: dict) -> dict[tuple, list[int]]:

@@ -224,7 +224,21 @@ class StaleEmployer(models.Model):
         return str(self.employer_id)
 
 
-class EmployerTally(models.Model):
+class EmployerFigures(models.Model):
+    """The changes of the employer figures a tally row holds (employer_tally.FIGURES)."""
+
+    eligible = models.IntegerField(default=0)
+    workers = models.BigIntegerField(default=0)
+    with_union = models.IntegerField(default=0)
+    enterprises = models.IntegerField(default=0)
+    with_cba = models.IntegerField(default=0)
+    renewals = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class EmployerTally(EmployerFigures):
     """Changes of the employer figures of every unit's scope, derived from the spells.
 
     A unit P's figures hold the employers placed in P's subtree: at their CĐCS while it
@@ -246,12 +260,6 @@ class EmployerTally(models.Model):
     path = models.CharField(max_length=255)
     span = models.CharField(max_length=1, choices=Span)
     starts_on = models.DateField()
-    eligible = models.IntegerField(default=0)
-    workers = models.BigIntegerField(default=0)
-    with_union = models.IntegerField(default=0)
-    enterprises = models.IntegerField(default=0)
-    with_cba = models.IntegerField(default=0)
-    renewals = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("employer tally")
@@ -262,7 +270,7 @@ class EmployerTally(models.Model):
         return f"{self.path} {self.span} {self.starts_on}: {self.eligible:+d}"
 
 
-class UnitEmployerTally(models.Model):
+class UnitEmployerTally(EmployerFigures):
     """The employer figures of each unit's subtree as it was on each day: the
     historical structure (EmployerTally, keyed by today's paths, is the current one).
 
@@ -285,12 +293,6 @@ class UnitEmployerTally(models.Model):
     )
     span = models.CharField(max_length=1, choices=Span)
     starts_on = models.DateField()
-    eligible = models.IntegerField(default=0)
-    workers = models.BigIntegerField(default=0)
-    with_union = models.IntegerField(default=0)
-    enterprises = models.IntegerField(default=0)
-    with_cba = models.IntegerField(default=0)
-    renewals = models.IntegerField(default=0)
 
     class Meta:
         verbose_name = _("employer tally on the tree of each date")
