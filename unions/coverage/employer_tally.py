@@ -262,12 +262,13 @@ def follow_moves(sender, removed: list[tuple], added: list[tuple], **kwargs) -> 
         return  # nothing placed there, or the next ensure_current rebuilds it all
     _lock_units(units, "UPDATE")
     by_key = defaultdict(lambda: [0] * len(FIGURES))
-    spells = list(EmployerSpell.objects.filter(place__in=units).values_list(*COLUMNS))
+    spells = EmployerSpell.objects.filter(place__in=units).values_list(*COLUMNS)
+    placed = list(intervals(spells))  # the same intervals meet both sides
     for factor, rows in ((-1, removed), (1, added)):
         held = defaultdict(list)
         for unit, ancestor, _depth, starts_on, ends_on in rows:
             held[unit].append((ancestor, starts_on, ends_on))
-        for _path, place, starts_on, ends_on, figures in intervals(spells):
+        for _path, place, starts_on, ends_on, figures in placed:
             _add_overlaps(
                 by_key, held.get(place, ()), starts_on, ends_on, figures, factor
             )
